@@ -1,0 +1,64 @@
+//! Typed per-file errors with the stable kebab-case codes of the contract.
+
+use thiserror::Error;
+
+/// Why a file produced a `failed` record. `code()` is the contract's code.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum FileError {
+    /// The file could not be read from disk.
+    #[error("cannot read file: {0}")]
+    Io(String),
+    /// The file has no content at all.
+    #[error("the file is empty")]
+    Empty,
+    /// The file holds binary data, not text.
+    #[error("the file holds binary data, not text ({0})")]
+    Binary(String),
+    /// The PDF is damaged beyond what the extractor can read.
+    #[error("the PDF is malformed: {0}")]
+    PdfMalformed(String),
+    /// The PDF needs a password.
+    #[error("the PDF is encrypted with a user password and cannot be read")]
+    PdfEncrypted,
+    /// The PDF has no text layer.
+    #[error("the PDF has no text layer (a scan?); run OCR first")]
+    PdfNoText,
+    /// A stream inflates past the memory limit.
+    #[error("the PDF is too large to extract safely: {0}")]
+    PdfTooLarge(String),
+    /// Extraction ran past `--timeout`.
+    #[error("extraction took longer than {0} s and was stopped")]
+    Timeout(u64),
+    /// The extractor process died.
+    #[error("the extractor crashed: {0}")]
+    ExtractorCrashed(String),
+}
+
+impl FileError {
+    /// Stable kebab-case code written into `errors[].code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FileError::Io(_) => "io-error",
+            FileError::Empty => "empty-file",
+            FileError::Binary(_) => "binary-file",
+            FileError::PdfMalformed(_) => "pdf-malformed",
+            FileError::PdfEncrypted => "pdf-encrypted",
+            FileError::PdfNoText => "pdf-no-text",
+            FileError::PdfTooLarge(_) => "pdf-too-large",
+            FileError::Timeout(_) => "timeout",
+            FileError::ExtractorCrashed(_) => "extractor-crashed",
+        }
+    }
+}
+
+/// Warning codes used across stages, kept in one place so they stay stable.
+pub mod warn {
+    /// No profile recognised the layout.
+    pub const UNKNOWN_LAYOUT: &str = "unknown-layout";
+    /// A generic profile parsed the document with low confidence.
+    pub const LOW_CONFIDENCE: &str = "low-confidence";
+    /// Text was decoded as Windows-1252 because it was not valid UTF-8.
+    pub const DECODED_WINDOWS_1252: &str = "decoded-windows-1252";
+    /// A total row does not equal the sum of its rows.
+    pub const TABLE_SUM_MISMATCH: &str = "table-sum-mismatch";
+}

@@ -1,0 +1,456 @@
+//! Layout profiles: the words and phrases of one document family, loaded at
+//! run time from `grammars/*.toml`.
+//!
+//! The combinators in [`crate::parse`] and [`crate::tables`] are generic over
+//! a [`Profile`]; a new municipality's layout is a new TOML file. A profile
+//! may name a `base` profile whose sections it inherits key by key.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Profiles compiled into the binary, used when no `grammars/` folder is found.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("common-da", include_str!("../grammars/common-da.toml")),
+    ("minutes-da", include_str!("../grammars/minutes-da.toml")),
+    (
+        "business-cases-da",
+        include_str!("../grammars/business-cases-da.toml"),
+    ),
+    ("generic", include_str!("../grammars/generic.toml")),
+];
+
+/// A problem with a profile file.
+#[derive(Debug, Error)]
+pub enum ProfileError {
+    /// The folder or file could not be read.
+    #[error("cannot read grammar {path}: {source}")]
+    Read {
+        /// File or folder.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The TOML is invalid or has unknown keys.
+    #[error("invalid grammar profile {name}: {message}")]
+    Invalid {
+        /// Profile name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Which family a profile parses.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileKind {
+    /// Minutes with agenda items.
+    Minutes,
+    /// Business-case catalogues.
+    BusinessCases,
+    /// Decide per document from which headings occur (the generic fallback).
+    #[default]
+    Auto,
+}
+
+/// One layout profile.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// File stem; set by the loader.
+    #[serde(default)]
+    pub name: String,
+    /// Profile whose keys this one inherits.
+    #[serde(default)]
+    pub base: Option<String>,
+    /// A base-only profile is never chosen to parse a document.
+    #[serde(default, rename = "abstract")]
+    pub is_abstract: bool,
+    /// The generic fallback, used when no other profile recognises a layout.
+    #[serde(default)]
+    pub fallback: bool,
+    /// Family parsed.
+    #[serde(default)]
+    pub kind: ProfileKind,
+    /// Layout detection cues.
+    #[serde(default)]
+    pub detect: Detect,
+    /// Title line rules.
+    #[serde(default)]
+    pub title: TitleRules,
+    /// Meeting metadata labels.
+    #[serde(default)]
+    pub meeting: MeetingWords,
+    /// Table of contents.
+    #[serde(default)]
+    pub toc: TocWords,
+    /// Agenda items.
+    #[serde(default)]
+    pub items: ItemWords,
+    /// Item section headings.
+    #[serde(default)]
+    pub sections: SectionWords,
+    /// Decision outcome phrases.
+    #[serde(default)]
+    pub outcomes: OutcomeWords,
+    /// Business-case proposals.
+    #[serde(default)]
+    pub proposals: ProposalWords,
+    /// Money amounts in running text.
+    #[serde(default)]
+    pub amounts: AmountWords,
+    /// Tables.
+    #[serde(default)]
+    pub tables: TableWords,
+    /// Text assembly (dehyphenation).
+    #[serde(default)]
+    pub text: TextWords,
+}
+
+/// Cues that vote for a profile: phrases that start lines.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Detect {
+    /// Case-insensitive line prefixes typical of the family.
+    #[serde(default)]
+    pub line_starts: Vec<String>,
+    /// How many distinct prefixes must occur for the profile to apply.
+    #[serde(default)]
+    pub min_hits: usize,
+}
+
+/// How to find the title line.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TitleRules {
+    /// Lines starting with these words (followed by a number) are labels, not the title.
+    #[serde(default)]
+    pub skip_labels: Vec<String>,
+}
+
+/// Meeting metadata words.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingWords {
+    /// Label of the date line ("Mødedato").
+    #[serde(default)]
+    pub date_labels: Vec<String>,
+    /// Label of the place ("Mødested").
+    #[serde(default)]
+    pub location_labels: Vec<String>,
+    /// Label of the participants ("Mødedeltagere").
+    #[serde(default)]
+    pub participant_labels: Vec<String>,
+    /// Labels of other metadata lines that end a wrapped participants list.
+    #[serde(default)]
+    pub other_labels: Vec<String>,
+    /// Words that start a title naming the body: "REFERAT <body> d. <date>".
+    #[serde(default)]
+    pub title_prefixes: Vec<String>,
+    /// Words between body and date in the title ("d.", "den").
+    #[serde(default)]
+    pub title_date_words: Vec<String>,
+    /// Word before a clock time ("kl.").
+    #[serde(default)]
+    pub time_words: Vec<String>,
+}
+
+/// Table-of-contents words.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TocWords {
+    /// Heading that starts the table of contents.
+    #[serde(default)]
+    pub headings: Vec<String>,
+}
+
+/// Agenda item words.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ItemWords {
+    /// Word before the item number ("Punkt").
+    #[serde(default)]
+    pub heading_words: Vec<String>,
+    /// Titles (or title words) of closed items ("Lukket").
+    #[serde(default)]
+    pub closed_titles: Vec<String>,
+}
+
+/// Section heading words of an agenda item.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SectionWords {
+    /// "Baggrund".
+    #[serde(default)]
+    pub background: Vec<String>,
+    /// "Indstilling".
+    #[serde(default)]
+    pub recommendation: Vec<String>,
+    /// "Sagsfremstilling".
+    #[serde(default)]
+    pub case_description: Vec<String>,
+    /// "Bilag".
+    #[serde(default)]
+    pub attachments: Vec<String>,
+    /// Other top-level section headings kept as kind `other`.
+    #[serde(default)]
+    pub other: Vec<String>,
+    /// Word that starts a decision heading ("Beslutning").
+    #[serde(default)]
+    pub decision: Vec<String>,
+    /// Word between body and date in a decision heading ("den").
+    #[serde(default)]
+    pub decision_date_words: Vec<String>,
+    /// Filler words between the decision word and the body ("of the").
+    #[serde(default)]
+    pub decision_body_fillers: Vec<String>,
+}
+
+/// Outcome phrases, matched case-insensitively as substrings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeWords {
+    /// Rejection ("ikke godkendt", "afvist").
+    #[serde(default)]
+    pub rejected: Vec<String>,
+    /// Deferral ("udsat", "afventer").
+    #[serde(default)]
+    pub postponed: Vec<String>,
+    /// Approval ("godkendt", "tilsluttede sig").
+    #[serde(default)]
+    pub approved: Vec<String>,
+    /// Qualifiers that turn an approval into `approved_with_changes` ("dog").
+    #[serde(default)]
+    pub change_qualifiers: Vec<String>,
+    /// Orientation ("til efterretning").
+    #[serde(default)]
+    pub noted: Vec<String>,
+    /// Discussion ("drøftede").
+    #[serde(default)]
+    pub discussed: Vec<String>,
+}
+
+/// Business-case words.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalWords {
+    /// Word before a proposal number ("Forslag").
+    #[serde(default)]
+    pub heading_words: Vec<String>,
+    /// Label of a title line "CODE: Type – Title" ("Forslagets titel").
+    #[serde(default)]
+    pub title_labels: Vec<String>,
+    /// Proposal type words ("Investeringsforslag").
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// Label of the summary ("Kort resumé").
+    #[serde(default)]
+    pub summary_labels: Vec<String>,
+    /// Label of the presenting administrations.
+    #[serde(default)]
+    pub presenting_labels: Vec<String>,
+    /// Label of the affected administrations.
+    #[serde(default)]
+    pub affected_labels: Vec<String>,
+    /// Label of a payback line ("Tilbagebetalingstid").
+    #[serde(default)]
+    pub payback_labels: Vec<String>,
+    /// Word marking the service-based payback.
+    #[serde(default)]
+    pub payback_service_words: Vec<String>,
+    /// Word marking the total-economy payback.
+    #[serde(default)]
+    pub payback_total_words: Vec<String>,
+    /// Titles of numbered sections ("Økonomi").
+    #[serde(default)]
+    pub section_titles: Vec<String>,
+    /// Words joining names in a list of administrations (" og ").
+    #[serde(default)]
+    pub name_joiners: Vec<String>,
+}
+
+/// A money unit as printed after a number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoneyUnit {
+    /// Unit text ("mio. kr.").
+    pub text: String,
+    /// Multiplier to the currency's base unit.
+    pub scale: f64,
+}
+
+/// Money amount words.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AmountWords {
+    /// Units after a number; longest match wins.
+    #[serde(default)]
+    pub units: Vec<MoneyUnit>,
+    /// ISO currency of the units.
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// Table words.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TableWords {
+    /// Caption words ("Tabel", "Table", and the slip "Tablet").
+    #[serde(default)]
+    pub caption_words: Vec<String>,
+    /// Words that mark a total row ("I alt", "Samlet", "Total").
+    #[serde(default)]
+    pub total_words: Vec<String>,
+    /// Suffix words that mark a total row ("totalt").
+    #[serde(default)]
+    pub total_suffixes: Vec<String>,
+    /// Price-level markers after a year ("p/l", and the slip "p/1").
+    #[serde(default)]
+    pub price_level_words: Vec<String>,
+    /// Units in a table header; longest match wins.
+    #[serde(default)]
+    pub units: Vec<MoneyUnit>,
+    /// Line starts of notes under a table ("Anm.", "Note").
+    #[serde(default)]
+    pub note_starts: Vec<String>,
+    /// Unit words after a number inside a cell ("år", "kr.").
+    #[serde(default)]
+    pub cell_suffixes: Vec<String>,
+}
+
+/// Text assembly words.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TextWords {
+    /// Words after a hyphen that show it is a real compound hyphen ("og", "eller").
+    #[serde(default)]
+    pub compound_joiners: Vec<String>,
+    /// Month names, January first, for dates written in words.
+    #[serde(default)]
+    pub months: Vec<String>,
+}
+
+/// The set of profiles available to a run.
+#[derive(Debug, Clone)]
+pub struct Profiles {
+    /// Concrete profiles, in name order.
+    pub profiles: Vec<Profile>,
+}
+
+impl Profiles {
+    /// Load every `*.toml` in `dir`.
+    pub fn load_dir(dir: &Path) -> Result<Self, ProfileError> {
+        let read_err = |source| ProfileError::Read {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut sources = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(read_err)? {
+            let path = entry.map_err(read_err)?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).map_err(|source| ProfileError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                let name = path
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                sources.push((name, text));
+            }
+        }
+        Self::from_sources(sources)
+    }
+
+    /// The profiles compiled into the binary.
+    pub fn builtin() -> Self {
+        let sources = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        Self::from_sources(sources).expect("built-in grammars are valid")
+    }
+
+    /// Find the grammar folder: `dir` if given, else `./grammars`, else the
+    /// built-in profiles.
+    pub fn locate(dir: Option<&Path>) -> Result<Self, ProfileError> {
+        match dir {
+            Some(d) => Self::load_dir(d),
+            None if Path::new("grammars").is_dir() => Self::load_dir(Path::new("grammars")),
+            None => Ok(Self::builtin()),
+        }
+    }
+
+    /// Parse and resolve `base` inheritance.
+    pub fn from_sources(sources: Vec<(String, String)>) -> Result<Self, ProfileError> {
+        let mut values: BTreeMap<String, toml::Table> = BTreeMap::new();
+        for (name, text) in sources {
+            let table: toml::Table = toml::from_str(&text).map_err(|e| ProfileError::Invalid {
+                name: name.clone(),
+                message: e.to_string(),
+            })?;
+            values.insert(name, table);
+        }
+        let mut profiles = Vec::new();
+        for name in values.keys() {
+            let merged = resolve(name, &values, 0)?;
+            let mut profile: Profile =
+                toml::Value::Table(merged)
+                    .try_into()
+                    .map_err(|e: toml::de::Error| ProfileError::Invalid {
+                        name: name.clone(),
+                        message: e.to_string(),
+                    })?;
+            profile.name = name.clone();
+            if !profile.is_abstract {
+                profiles.push(profile);
+            }
+        }
+        Ok(Profiles { profiles })
+    }
+
+    /// The fallback profile, if one is loaded.
+    pub fn fallback(&self) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.fallback)
+    }
+}
+
+/// Merge a profile over its base chain.
+fn resolve(
+    name: &str,
+    all: &BTreeMap<String, toml::Table>,
+    depth: usize,
+) -> Result<toml::Table, ProfileError> {
+    let table = all.get(name).ok_or_else(|| ProfileError::Invalid {
+        name: name.into(),
+        message: "base profile not found".into(),
+    })?;
+    if depth > 8 {
+        return Err(ProfileError::Invalid {
+            name: name.into(),
+            message: "base chain too deep or cyclic".into(),
+        });
+    }
+    let Some(base) = table.get("base").and_then(|b| b.as_str()) else {
+        return Ok(table.clone());
+    };
+    let mut merged = resolve(base, all, depth + 1)?;
+    merged.remove("abstract");
+    merge(&mut merged, table);
+    Ok(merged)
+}
+
+/// Overlay `top` onto `base`, recursing into tables.
+fn merge(base: &mut toml::Table, top: &toml::Table) {
+    for (key, value) in top {
+        match (base.get_mut(key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(t)) => merge(b, t),
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! The record contract (version 1): one [`Record`] per input file.
+//!
+//! Field names and meanings follow `../shared/contract/README.md`; the JSON
+//! Schema in `docs/record.schema.json` is generated from these types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Version of the record contract this crate writes.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// One output line of `records.jsonl`: everything known about one input file.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Record {
+    /// Always `"1"`.
+    pub schema_version: String,
+    /// Where the record came from.
+    pub source: Source,
+    /// `ok`, `partial` or `failed`.
+    pub status: Status,
+    /// Problems that stopped parsing (non-empty only when `status` is `failed`).
+    pub errors: Vec<Issue>,
+    /// Problems that did not stop parsing.
+    pub warnings: Vec<Issue>,
+    /// Document family.
+    pub kind: Kind,
+    /// Name of the grammar profile that parsed the document.
+    pub profile: Option<String>,
+    /// How sure the layout detection was, from 0 to 1.
+    pub confidence: f64,
+    /// The document's title line.
+    pub title: Option<String>,
+    /// Meeting metadata (minutes only).
+    pub meeting: Option<Meeting>,
+    /// Table of contents.
+    pub toc: Vec<TocEntry>,
+    /// Agenda items (minutes).
+    pub items: Vec<Item>,
+    /// Proposals (business cases).
+    pub proposals: Vec<Proposal>,
+    /// Tables outside any item or proposal.
+    pub tables: Vec<Table>,
+    /// Full text of a document whose layout no profile recognised (kind `unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// Identity of the input file.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Source {
+    /// Path relative to the input root (non-UTF-8 bytes escaped as `\xNN`).
+    pub path: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// `pdf` or `text`.
+    pub format: Format,
+    /// Number of pages (null for text).
+    pub pages: Option<u32>,
+}
+
+/// Input format.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// A PDF file.
+    Pdf,
+    /// A text or markdown file.
+    Text,
+}
+
+/// Outcome of processing one file.
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Parsed without loss.
+    Ok,
+    /// Parsed, with warnings that lost content.
+    Partial,
+    /// Nothing parsed; `errors` says why.
+    Failed,
+}
+
+/// Document family.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Meeting minutes with agenda items.
+    Minutes,
+    /// A catalogue of business-case proposals.
+    BusinessCases,
+    /// No profile recognised the layout.
+    Unknown,
+}
+
+/// An error or warning with a stable kebab-case code.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Issue {
+    /// Stable identifier such as `pdf-encrypted` or `table-sum-mismatch`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+    /// Where in the document, when known.
+    pub location: Option<Location>,
+}
+
+/// A place in the document.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based page (null for text).
+    pub page: Option<u32>,
+    /// 1-based line in the extracted text.
+    pub line: u32,
+}
+
+/// Meeting metadata of minutes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Meeting {
+    /// Body that met, e.g. `Direktionen`.
+    pub body: Option<String>,
+    /// ISO date.
+    pub date: Option<String>,
+    /// `HH:MM`.
+    pub start_time: Option<String>,
+    /// Meeting place.
+    pub location: Option<String>,
+    /// Names of participants.
+    pub participants: Vec<String>,
+}
+
+/// A table-of-contents entry.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct TocEntry {
+    /// Entry title.
+    pub title: String,
+    /// Printed page number.
+    pub page: Option<u32>,
+}
+
+/// An agenda item of minutes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Item {
+    /// N of "Punkt N".
+    pub number: u32,
+    /// Heading text after "Punkt N:".
+    pub title: String,
+    /// Journal number as printed.
+    pub case_number: Option<String>,
+    /// False for a closed item.
+    pub public: bool,
+    /// Attachment titles.
+    pub attachments: Vec<String>,
+    /// Text of "Baggrund".
+    pub background: Option<String>,
+    /// Text of "Indstilling".
+    pub recommendation: Option<String>,
+    /// One entry per decision heading.
+    pub decisions: Vec<Decision>,
+    /// Text of "Sagsfremstilling" with its sub-sections.
+    pub case_description: Option<String>,
+    /// Every section of the item, lossless.
+    pub sections: Vec<Section>,
+    /// Money amounts in the item's text.
+    pub amounts: Vec<Amount>,
+    /// Tables inside the item.
+    pub tables: Vec<Table>,
+    /// Where the item starts.
+    pub location: Location,
+}
+
+/// A decision of a body on a date.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Decision {
+    /// Deciding body.
+    pub body: Option<String>,
+    /// ISO date.
+    pub date: Option<String>,
+    /// Decision text.
+    pub text: String,
+    /// Classified outcome.
+    pub outcome: Outcome,
+}
+
+/// Classified outcome of a decision.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Plain approval.
+    Approved,
+    /// Approval qualified by a condition or change.
+    ApprovedWithChanges,
+    /// Rejected.
+    Rejected,
+    /// Deferred.
+    Postponed,
+    /// Discussed without a decision on the recommendation.
+    Discussed,
+    /// Taken as orientation.
+    Noted,
+    /// Anything else.
+    Other,
+}
+
+/// Kind of a section of an agenda item.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// "Baggrund".
+    Background,
+    /// "Indstilling".
+    Recommendation,
+    /// "Beslutning … den …".
+    Decision,
+    /// "Sagsfremstilling".
+    CaseDescription,
+    /// "Bilag".
+    Attachments,
+    /// Anything else (text before the first heading, unknown headings).
+    Other,
+}
+
+/// A section of an item (with kind) or a proposal (kind omitted).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Section {
+    /// Heading as printed (null for untitled text).
+    pub heading: Option<String>,
+    /// Section kind (items only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SectionKind>,
+    /// Section text.
+    pub text: String,
+}
+
+/// A money amount mentioned in text.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Amount {
+    /// Amount as printed, e.g. `1,5 mio. kr.`.
+    pub text: String,
+    /// Value in DKK.
+    pub dkk: f64,
+    /// Kind of the section it occurs in.
+    pub section: Option<SectionKind>,
+}
+
+/// A business-case proposal.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Proposal {
+    /// Proposal code such as `HA01`.
+    pub code: Option<String>,
+    /// N of "Forslag N".
+    pub number: Option<u32>,
+    /// Proposal type, e.g. `Investeringsforslag`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Title without code, type and number.
+    pub title: String,
+    /// Text of "Kort resumé".
+    pub summary: Option<String>,
+    /// Names from "Fremstillende forvaltning".
+    pub presenting_administrations: Vec<String>,
+    /// Names ticked under "Berørte forvaltninger".
+    pub affected_administrations: Vec<String>,
+    /// Payback years.
+    pub payback_years: Option<Payback>,
+    /// Every section in order.
+    pub sections: Vec<Section>,
+    /// Tables inside the proposal.
+    pub tables: Vec<Table>,
+    /// Where the proposal starts.
+    pub location: Location,
+}
+
+/// Payback time in years.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Payback {
+    /// Based on service effects.
+    pub service: Option<f64>,
+    /// Based on total economy.
+    pub total: Option<f64>,
+}
+
+/// A numeric table.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Table {
+    /// Caption line.
+    pub caption: Option<String>,
+    /// Unit from the header.
+    pub unit: Option<Unit>,
+    /// Year of "2025 p/l".
+    pub price_level: Option<i32>,
+    /// Column labels after the first column.
+    pub columns: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Row>,
+    /// Notes under the table.
+    pub notes: Vec<String>,
+    /// Arithmetic checks of total rows/columns.
+    pub checks: Vec<Check>,
+    /// Where the table starts.
+    pub location: Location,
+}
+
+/// Unit of a table's values.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Unit {
+    /// As printed, e.g. `1.000 kr.`.
+    pub text: String,
+    /// Multiplier to DKK, e.g. 1000.
+    pub scale: f64,
+    /// Currency code.
+    pub currency: Option<String>,
+}
+
+/// A table row.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Row {
+    /// Text of the first cell.
+    pub label: String,
+    /// One entry per column (null for empty cells).
+    pub cells: Vec<Option<Cell>>,
+    /// `data`, `group` or `total`.
+    pub role: RowRole,
+}
+
+/// Role of a table row.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RowRole {
+    /// Ordinary values.
+    Data,
+    /// A heading row without values.
+    Group,
+    /// A row whose values sum others.
+    Total,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Cell {
+    /// Cell text as printed.
+    pub raw: String,
+    /// Numbers in the cell, in the table's unit.
+    pub values: Vec<f64>,
+    /// Footnote markers.
+    pub footnotes: Vec<String>,
+}
+
+/// One arithmetic check of a total.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Check {
+    /// Label of the total row.
+    pub row: String,
+    /// Label of the column checked.
+    pub column: String,
+    /// Sum of the rows the total covers.
+    pub expected: f64,
+    /// Printed total.
+    pub found: f64,
+    /// Whether they agree.
+    pub ok: bool,
+}
