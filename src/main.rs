@@ -61,9 +61,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(EXIT_OK)
         }
-        Command::ExtractPdf { path } => {
-            let _ = path;
-            anyhow::bail!("PDF extraction is not implemented yet")
-        }
+        Command::ExtractPdf { path } => Ok(referat::extract::pdf::run_child(&path)),
     }
 }

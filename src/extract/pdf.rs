@@ -26,3 +26,9 @@ pub fn extract(
         "PDF input is not supported yet".into(),
     ))
 }
+
+/// Entry point of the hidden `extract-pdf` subcommand (the isolated child
+/// process); returns the process exit code.
+pub fn run_child(_path: &std::path::Path) -> u8 {
+    2
+}
