@@ -176,6 +176,9 @@ pub struct ItemWords {
     /// Titles (or title words) of closed items ("Lukket").
     #[serde(default)]
     pub closed_titles: Vec<String>,
+    /// Labels before a case number ("Sagsnr.", "J.nr.").
+    #[serde(default)]
+    pub case_number_labels: Vec<String>,
 }
 
 /// Section heading words of an agenda item.

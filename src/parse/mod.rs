@@ -1,9 +1,25 @@
 //! Stage 3: profile-driven grammar from lines to a document tree.
+//!
+//! [`parse`] picks the profile whose cue phrases occur most (see
+//! [`crate::profile::Detect`]), falls back to the generic profile for a
+//! layout seen for the first time, and reports how sure it is.
 
-use crate::extract::Extracted;
-use crate::profile::Profiles;
+pub mod amounts;
+pub mod business;
+pub mod minutes;
+pub mod outcome;
+pub mod text;
+pub mod words;
+
+use crate::error::warn;
+use crate::extract::{Extracted, Line};
+use crate::profile::{Profile, ProfileKind, Profiles};
 use crate::record::{Issue, Item, Kind, Meeting, Proposal, TocEntry};
 use std::ops::Range;
+use words::{collapse, phrase};
+
+/// Confidence reported for a document parsed by the generic fallback profile.
+const FALLBACK_CONFIDENCE: f64 = 0.3;
 
 /// The parsed document: contract pieces plus the line ranges tables are searched in.
 #[derive(Debug, Clone)]
@@ -20,9 +36,9 @@ pub struct Document {
     pub meeting: Option<Meeting>,
     /// Table of contents.
     pub toc: Vec<TocEntry>,
-    /// Items with the line range each spans.
+    /// Items with the line range each spans (after the heading line).
     pub items: Vec<(Item, Range<usize>)>,
-    /// Proposals with the line range each spans.
+    /// Proposals with the line range each spans (after the heading line).
     pub proposals: Vec<(Proposal, Range<usize>)>,
     /// Lines before the first item or proposal.
     pub head: Range<usize>,
@@ -32,9 +48,67 @@ pub struct Document {
     pub warnings: Vec<Issue>,
 }
 
+/// How well a profile's cue phrases match a document: (hits, confidence).
+pub fn detect_score(lines: &[Line], profile: &Profile) -> (usize, f64) {
+    let cues = &profile.detect.line_starts;
+    if cues.is_empty() {
+        return (0, 0.0);
+    }
+    let hits = cues
+        .iter()
+        .filter(|cue| {
+            lines.iter().any(|l| {
+                let text = l.text.trim_start();
+                words::strip_phrase(text, cue.trim_end()).is_some()
+            })
+        })
+        .count();
+    (hits, hits as f64 / cues.len() as f64)
+}
+
+/// Choose the profile for a document: the best-scoring one that reaches its
+/// `min_hits`, else the fallback.
+pub fn choose<'p>(lines: &[Line], profiles: &'p Profiles) -> Option<(&'p Profile, f64)> {
+    profiles
+        .profiles
+        .iter()
+        .filter(|p| !p.fallback)
+        .map(|p| (p, detect_score(lines, p)))
+        .filter(|(p, (hits, _))| *hits >= p.detect.min_hits.max(1))
+        .max_by(|a, b| a.1.1.total_cmp(&b.1.1))
+        .map(|(p, (_, c))| (p, c))
+        .or_else(|| profiles.fallback().map(|p| (p, FALLBACK_CONFIDENCE)))
+}
+
+/// The title: the first non-blank line that is not a label such as "Bilag 5".
+fn title(lines: &[Line], profile: &Profile) -> Option<String> {
+    lines
+        .iter()
+        .map(|l| collapse(&l.text))
+        .filter(|t| !t.is_empty())
+        .find(|t| {
+            let label = phrase(&profile.title.skip_labels)(t.as_str()).is_ok_and(|(rest, _)| {
+                rest.trim()
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == ':')
+            });
+            !label
+        })
+}
+
 /// Parse extracted lines with the best-matching profile.
-pub fn parse(doc: &Extracted, _profiles: &Profiles) -> Document {
-    Document {
+pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
+    let lines = &doc.lines;
+    let full_text = || {
+        Some(
+            lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    };
+    let mut out = Document {
         kind: Kind::Unknown,
         profile: None,
         confidence: 0.0,
@@ -43,14 +117,81 @@ pub fn parse(doc: &Extracted, _profiles: &Profiles) -> Document {
         toc: Vec::new(),
         items: Vec::new(),
         proposals: Vec::new(),
-        head: 0..doc.lines.len(),
-        text: Some(
-            doc.lines
-                .iter()
-                .map(|l| l.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
+        head: 0..lines.len(),
+        text: None,
         warnings: Vec::new(),
+    };
+    let Some((profile, confidence)) = choose(lines, profiles) else {
+        out.text = full_text();
+        out.warnings
+            .push(unknown_layout("no grammar profile is loaded"));
+        return out;
+    };
+    out.profile = Some(profile.name.clone());
+    out.confidence = confidence;
+    out.title = title(lines, profile);
+    let kind = match profile.kind {
+        ProfileKind::Minutes => Kind::Minutes,
+        ProfileKind::BusinessCases => Kind::BusinessCases,
+        ProfileKind::Auto => {
+            let items = lines
+                .iter()
+                .filter(|l| minutes::item_heading(l, profile).is_some())
+                .count();
+            let proposals = lines
+                .iter()
+                .filter(|l| business::proposal_heading(&l.text, &profile.proposals).is_some())
+                .count();
+            if items == 0 && proposals == 0 {
+                Kind::Unknown
+            } else if items >= proposals {
+                Kind::Minutes
+            } else {
+                Kind::BusinessCases
+            }
+        }
+    };
+    match kind {
+        Kind::Minutes => {
+            let m = minutes::parse(lines, out.title.as_deref(), profile);
+            out.head = 0..m.head_end;
+            out.meeting = Some(m.meeting);
+            out.toc = m.toc;
+            out.items = m.items;
+        }
+        Kind::BusinessCases => {
+            let c = business::parse(lines, profile);
+            out.head = 0..c.head_end;
+            out.proposals = c.proposals;
+        }
+        Kind::Unknown => {}
+    }
+    out.kind = kind;
+    if kind == Kind::Unknown || (out.items.is_empty() && out.proposals.is_empty()) {
+        out.kind = Kind::Unknown;
+        out.text = full_text();
+        out.confidence = 0.0;
+        out.warnings.push(unknown_layout(
+            "no profile recognised the layout; the full text is kept in `text`",
+        ));
+    } else if profile.fallback {
+        out.warnings.push(Issue {
+            code: warn::LOW_CONFIDENCE.into(),
+            message: format!(
+                "layout not recognised by a specific profile; parsed from generic cues by `{}` (confidence {:.2})",
+                profile.name, out.confidence
+            ),
+            location: None,
+        });
+    }
+    out
+}
+
+/// The `unknown-layout` warning.
+fn unknown_layout(message: &str) -> Issue {
+    Issue {
+        code: warn::UNKNOWN_LAYOUT.into(),
+        message: message.into(),
+        location: None,
     }
 }

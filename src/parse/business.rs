@@ -1,0 +1,448 @@
+//! Business-case catalogues: proposals with summary, administrations,
+//! payback time and numbered sections.
+
+use super::text::assemble;
+use super::words::{collapse, danish_number, labelled, phrase, strip_phrase};
+use crate::extract::{BOX_EMPTY, BOX_TICKED, Line};
+use crate::profile::{Profile, ProposalWords};
+use crate::record::{Location, Payback, Proposal, Section};
+use nom::Parser;
+use std::ops::Range;
+
+/// What the business-case grammar found.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    /// Proposals with their line ranges.
+    pub proposals: Vec<(Proposal, Range<usize>)>,
+    /// Index of the first proposal heading (end of the document head).
+    pub head_end: usize,
+}
+
+/// A proposal heading: code, number, type and title.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProposalHeading {
+    /// Code such as "HA01".
+    pub code: Option<String>,
+    /// N of "Forslag N".
+    pub number: Option<u32>,
+    /// Type such as "Investeringsforslag".
+    pub kind: Option<String>,
+    /// Title.
+    pub title: String,
+}
+
+/// Parse "Forslag N Title" or "Forslagets titel: CODE: Type – Title" (or "CODE – Type: Title").
+pub fn proposal_heading(text: &str, w: &ProposalWords) -> Option<ProposalHeading> {
+    let text = collapse(text);
+    if let Some(rest) = labelled(&text, &w.title_labels) {
+        return Some(coded_title(rest, w));
+    }
+    let (rest, _) = phrase(&w.heading_words).parse(text.as_str()).ok()?;
+    let rest = rest.trim_start();
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let number: u32 = rest[..digits].parse().ok()?;
+    let after = rest[digits..].trim_start_matches([':', '.', ' ', '-', '–']);
+    if after.is_empty() || !rest[digits..].starts_with([' ', ':', '.']) {
+        return None;
+    }
+    let mut heading = coded_title(after, w);
+    heading.number = Some(number);
+    Some(heading)
+}
+
+/// Split "CODE: Type – Title", "CODE – Type: Title", "Type – Title" or "Title".
+fn coded_title(text: &str, w: &ProposalWords) -> ProposalHeading {
+    let mut rest = text.trim();
+    let mut code = None;
+    let token: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let is_code = token.len() >= 3
+        && token.len() <= 8
+        && token.chars().any(|c| c.is_ascii_digit())
+        && token.chars().next().is_some_and(char::is_uppercase)
+        && token
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    if is_code {
+        let after = rest[token.len()..].trim_start();
+        if let Some(a) = after.strip_prefix([':', '–', '-', '.']) {
+            code = Some(token);
+            rest = a.trim_start();
+        }
+    }
+    let mut kind = None;
+    if let Ok((after, t)) = phrase(&w.types).parse(rest) {
+        let after = after.trim_start();
+        if let Some(a) = after.strip_prefix([':', '–', '-']) {
+            kind = Some(t.to_string());
+            rest = a.trim_start();
+        }
+    }
+    ProposalHeading {
+        code,
+        number: None,
+        kind,
+        title: rest.trim().to_string(),
+    }
+}
+
+/// Parse a business-case catalogue with `profile`.
+pub fn parse(lines: &[Line], profile: &Profile) -> Catalogue {
+    let w = &profile.proposals;
+    let starts: Vec<(usize, ProposalHeading)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.text.contains('\t'))
+        .filter_map(|(i, l)| proposal_heading(&l.text, w).map(|h| (i, h)))
+        .collect();
+    let head_end = starts.first().map(|s| s.0).unwrap_or(lines.len());
+    let mut catalogue = Catalogue {
+        head_end,
+        ..Default::default()
+    };
+    for (k, (start, heading)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map(|s| s.0).unwrap_or(lines.len());
+        let proposal = proposal(&lines[*start..end], heading.clone(), profile);
+        catalogue.proposals.push((proposal, *start + 1..end));
+    }
+    catalogue
+}
+
+/// One proposal from its heading line onwards.
+fn proposal(lines: &[Line], heading: ProposalHeading, profile: &Profile) -> Proposal {
+    let w = &profile.proposals;
+    let joiners = &profile.text.compound_joiners;
+    let mut p = Proposal {
+        code: heading.code,
+        number: heading.number,
+        kind: heading.kind,
+        title: heading.title,
+        summary: None,
+        presenting_administrations: Vec::new(),
+        affected_administrations: Vec::new(),
+        payback_years: None,
+        sections: Vec::new(),
+        tables: Vec::new(),
+        location: Location {
+            page: lines[0].page,
+            line: lines[0].number,
+        },
+    };
+    let body = &lines[1..];
+    let mut i = 0;
+    while i < body.len() {
+        let text = body[i].text.trim();
+        let first_cell = text.split('\t').next().unwrap_or("");
+        if let Some(v) = labelled(first_cell, &w.summary_labels).filter(|_| p.summary.is_none()) {
+            let (para, used) = paragraph_from(v, &body[i + 1..], profile);
+            p.summary = Some(assemble(&para, joiners)).filter(|s| !s.is_empty());
+            i += used;
+        } else if let Some(v) = labelled(first_cell, &w.presenting_labels)
+            .filter(|_| p.presenting_administrations.is_empty())
+        {
+            let (para, used) = paragraph_from(v, &body[i + 1..], profile);
+            p.presenting_administrations = split_names(&assemble(&para, joiners), &w.name_joiners);
+            i += used;
+        } else if labelled(first_cell, &w.affected_labels).is_some()
+            && p.affected_administrations.is_empty()
+        {
+            let rest = strip_label(text, &w.affected_labels);
+            let mut cells: Vec<String> = rest.split('\t').map(str::to_string).collect();
+            let mut used = 0;
+            while let Some(next) = body.get(i + 1 + used) {
+                let t = next.text.trim_end();
+                if t.trim().is_empty()
+                    || !(next.text.starts_with('\t') || t.contains([BOX_TICKED, BOX_EMPTY]))
+                {
+                    break;
+                }
+                cells.extend(t.split('\t').map(str::to_string));
+                used += 1;
+            }
+            p.affected_administrations = ticked_names(&cells, &w.name_joiners);
+            i += used;
+        } else if labelled(first_cell, &w.payback_labels).is_some() {
+            record_payback(
+                &mut p.payback_years,
+                text,
+                body.get(i + 1).map(|l| l.text.as_str()),
+                w,
+            );
+        }
+        i += 1;
+    }
+    p.sections = sections(body, profile);
+    p
+}
+
+/// The label's value plus continuation lines up to a blank line or another label.
+fn paragraph_from(first: &str, rest: &[Line], profile: &Profile) -> (Vec<Line>, usize) {
+    let w = &profile.proposals;
+    let labels: Vec<&Vec<String>> = vec![
+        &w.summary_labels,
+        &w.presenting_labels,
+        &w.affected_labels,
+        &w.payback_labels,
+    ];
+    let mut para = vec![Line {
+        text: first.to_string(),
+        ..Default::default()
+    }];
+    let mut used = 0;
+    for l in rest {
+        let t = l.text.trim();
+        if t.is_empty()
+            || labels.iter().any(|ls| labelled(t, ls).is_some())
+            || section_title(t, w).is_some()
+        {
+            break;
+        }
+        para.push(l.clone());
+        used += 1;
+    }
+    (para, used)
+}
+
+/// Text after a label and its colon.
+fn strip_label<'a>(text: &'a str, labels: &[String]) -> &'a str {
+    for l in labels {
+        if let Some(rest) = strip_phrase(text.trim_start(), l) {
+            return rest.trim_start().strip_prefix(':').unwrap_or(rest);
+        }
+    }
+    text
+}
+
+/// Names following ticked boxes (a box and its name may share a cell or sit
+/// in neighbouring cells); without boxes, every name counts.
+fn ticked_names(cells: &[String], joiners: &[String]) -> Vec<String> {
+    let has_boxes = cells.iter().any(|c| c.contains([BOX_TICKED, BOX_EMPTY]));
+    if !has_boxes {
+        return split_names(&collapse(&cells.join(" ")), joiners);
+    }
+    let mut names = Vec::new();
+    let mut state: Option<bool> = None;
+    for cell in cells {
+        let mut rest = cell.trim();
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix(BOX_TICKED) {
+                state = Some(true);
+                rest = r.trim_start();
+                continue;
+            }
+            if let Some(r) = rest.strip_prefix(BOX_EMPTY) {
+                state = Some(false);
+                rest = r.trim_start();
+                continue;
+            }
+            let end = rest.find([BOX_TICKED, BOX_EMPTY]).unwrap_or(rest.len());
+            let name = collapse(&rest[..end]);
+            if state == Some(true) && !name.is_empty() {
+                names.push(name);
+            }
+            state = None;
+            rest = &rest[end..];
+        }
+    }
+    names
+}
+
+/// Split "A og B-, C- og D" into names: a joiner after a hyphen is part of a compound.
+pub fn split_names(text: &str, joiners: &[String]) -> Vec<String> {
+    let mut names = vec![text.trim().to_string()];
+    for j in joiners {
+        names = names
+            .into_iter()
+            .flat_map(|n| {
+                let mut parts: Vec<String> = Vec::new();
+                for piece in n.split(j.as_str()) {
+                    match parts.last_mut() {
+                        Some(prev) if prev.ends_with('-') => {
+                            prev.push_str(j);
+                            prev.push_str(piece);
+                        }
+                        _ => parts.push(piece.to_string()),
+                    }
+                }
+                parts
+            })
+            .collect();
+    }
+    names
+        .into_iter()
+        .map(|n| collapse(n.trim().trim_end_matches('.')))
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// Fill the service or total payback from a "Tilbagebetalingstid …" row.
+fn record_payback(
+    payback: &mut Option<Payback>,
+    text: &str,
+    next: Option<&str>,
+    w: &ProposalWords,
+) {
+    let cells: Vec<&str> = text.split('\t').collect();
+    let label = cells[0].to_lowercase();
+    let Some(years) = cells[1..]
+        .iter()
+        .find_map(|c| danish_number(c.trim()).ok().map(|(_, v)| v))
+    else {
+        return;
+    };
+    let p = payback.get_or_insert_with(Payback::default);
+    let next = next.unwrap_or("").to_lowercase();
+    let mentions = |words: &[String], s: &str| words.iter().any(|x| s.contains(&x.to_lowercase()));
+    if mentions(&w.payback_service_words, &label) {
+        p.service = Some(years);
+    } else if mentions(&w.payback_total_words, &label) || (p.service.is_some() && p.total.is_none())
+    {
+        p.total = Some(years);
+    } else if mentions(&w.payback_total_words, &next) && p.total.is_none() {
+        p.total = Some(years);
+    } else {
+        p.service = Some(years);
+    }
+}
+
+/// "2. Økonomi" → Some("2. Økonomi") when the title is one of the profile's section titles.
+fn section_title(text: &str, w: &ProposalWords) -> Option<String> {
+    let t = text.trim();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let rest = if digits > 0 && digits <= 2 {
+        t[digits..].strip_prefix('.')?.trim_start()
+    } else {
+        return None;
+    };
+    w.section_titles
+        .iter()
+        .any(|s| strip_phrase(rest, s).is_some())
+        .then(|| collapse(t))
+}
+
+/// Every section in order: the untitled head, then each numbered section.
+fn sections(body: &[Line], profile: &Profile) -> Vec<Section> {
+    let joiners = &profile.text.compound_joiners;
+    let mut out = Vec::new();
+    let mut heading = None;
+    let mut start = 0;
+    for (i, l) in body.iter().enumerate() {
+        if let Some(title) = section_title(&l.text, &profile.proposals) {
+            push_section(&mut out, heading.take(), &body[start..i], joiners);
+            heading = Some(title);
+            start = i + 1;
+        }
+    }
+    push_section(&mut out, heading, &body[start..], joiners);
+    out
+}
+
+/// Add a section unless it is an untitled empty one.
+fn push_section(
+    out: &mut Vec<Section>,
+    heading: Option<String>,
+    lines: &[Line],
+    joiners: &[String],
+) {
+    let text = assemble(lines, joiners);
+    if heading.is_some() || !text.is_empty() {
+        out.push(Section {
+            heading,
+            kind: None,
+            text,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profiles;
+
+    fn words() -> ProposalWords {
+        Profiles::builtin()
+            .profiles
+            .into_iter()
+            .find(|p| p.name == "business-cases-da")
+            .unwrap()
+            .proposals
+    }
+
+    #[test]
+    fn headings() {
+        let w = words();
+        let h = proposal_heading("Forslag 4 UDBREDELSE AF STEP UP", &w).unwrap();
+        assert_eq!(
+            (h.number, h.title.as_str()),
+            (Some(4), "UDBREDELSE AF STEP UP")
+        );
+        let h = proposal_heading(
+            "Forslagets titel: HA01: Investeringsforslag – Bedre drift",
+            &w,
+        )
+        .unwrap();
+        assert_eq!(h.code.as_deref(), Some("HA01"));
+        assert_eq!(h.kind.as_deref(), Some("Investeringsforslag"));
+        assert_eq!(h.title, "Bedre drift");
+        let h = proposal_heading(
+            "Forslagets titel: KFF3 – Innovationspuljeforslag: Nyt bibliotek",
+            &w,
+        )
+        .unwrap();
+        assert_eq!(
+            (h.code.as_deref(), h.kind.as_deref(), h.title.as_str()),
+            (
+                Some("KFF3"),
+                Some("Innovationspuljeforslag"),
+                "Nyt bibliotek"
+            )
+        );
+        assert!(proposal_heading("Forslaget er godt", &w).is_none());
+    }
+
+    #[test]
+    fn names_split_but_compounds_stay() {
+        let j = words().name_joiners;
+        assert_eq!(
+            split_names(
+                "Socialforvaltningen og Beskæftigelses- og Integrationsforvaltningen",
+                &j
+            ),
+            vec![
+                "Socialforvaltningen",
+                "Beskæftigelses- og Integrationsforvaltningen"
+            ]
+        );
+        assert_eq!(
+            split_names(
+                "Teknik- og Miljøforvaltningen (TMF) og Økonomiforvaltningen (ØKF)",
+                &j
+            ),
+            vec![
+                "Teknik- og Miljøforvaltningen (TMF)",
+                "Økonomiforvaltningen (ØKF)"
+            ]
+        );
+    }
+
+    #[test]
+    fn ticked_boxes_only() {
+        let cells: Vec<String> = [
+            "☒",
+            "Økonomiforvaltningen",
+            "☐",
+            "Socialforvaltningen",
+            "☒ Teknik- og Miljøforvaltningen",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            ticked_names(&cells, &words().name_joiners),
+            vec!["Økonomiforvaltningen", "Teknik- og Miljøforvaltningen"]
+        );
+    }
+}

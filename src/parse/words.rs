@@ -1,0 +1,327 @@
+//! nom combinators generic over a profile's word lists: phrases, labels,
+//! dates, times, case numbers and Danish numbers.
+
+use nom::IResult;
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
+use nom::character::complete::{char, digit1, space0, space1};
+use nom::combinator::{opt, recognize};
+use nom::error::{Error, ErrorKind};
+use nom::sequence::preceded;
+
+/// Strip `phrase` from the start of `input`, ignoring case, when a word
+/// boundary follows it (the phrase may itself end in punctuation).
+pub fn strip_phrase<'a>(input: &'a str, phrase: &str) -> Option<&'a str> {
+    let mut rest = input.char_indices();
+    for p in phrase.chars() {
+        let (_, c) = rest.next()?;
+        if !c.to_lowercase().eq(p.to_lowercase()) {
+            return None;
+        }
+    }
+    let offset = rest.next().map(|(i, _)| i).unwrap_or(input.len());
+    let tail = &input[offset..];
+    let last_is_word = phrase.chars().last().is_some_and(char::is_alphanumeric);
+    if last_is_word && tail.chars().next().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    Some(tail)
+}
+
+/// nom parser: one of `phrases` (longest first), case-insensitive, at a word boundary.
+pub fn phrase<'p>(phrases: &'p [String]) -> impl FnMut(&str) -> IResult<&str, &'p str> + 'p {
+    move |input: &str| {
+        let mut best: Option<(&'p str, &str)> = None;
+        for p in phrases {
+            if let Some(rest) = strip_phrase(input, p)
+                && best.is_none_or(|(b, _)| p.len() > b.len())
+            {
+                best = Some((p.as_str(), rest));
+            }
+        }
+        match best {
+            Some((p, rest)) => Ok((rest, p)),
+            None => Err(nom::Err::Error(Error::new(input, ErrorKind::Tag))),
+        }
+    }
+}
+
+/// True when `text` is exactly one of `phrases` (ignoring case, trailing `:` and spaces).
+pub fn is_phrase(text: &str, phrases: &[String]) -> bool {
+    let t = text.trim().trim_end_matches(':').trim_end();
+    phrases
+        .iter()
+        .any(|p| strip_phrase(t, p).is_some_and(str::is_empty))
+}
+
+/// "Label: value" or "Label value": the value after one of `labels`.
+pub fn labelled<'a>(text: &'a str, labels: &[String]) -> Option<&'a str> {
+    let (rest, _) = phrase(labels).parse(text.trim_start()).ok()?;
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix(':').unwrap_or(rest);
+    Some(rest.trim())
+}
+
+/// A case (journal) number as printed: "21/9445", "2021-012345", "21/9445-12".
+pub fn case_number(input: &str) -> IResult<&str, &str> {
+    alt((
+        recognize((
+            take_while_m_n(2, 4, |c: char| c.is_ascii_digit()),
+            char('/'),
+            take_while_m_n(1, 7, |c: char| c.is_ascii_digit()),
+            opt(preceded(alt((char('-'), char('/'))), digit1)),
+        )),
+        recognize((
+            take_while_m_n(2, 4, |c: char| c.is_ascii_digit()),
+            char('-'),
+            take_while_m_n(5, 8, |c: char| c.is_ascii_digit()),
+        )),
+    ))
+    .parse(input)
+}
+
+/// The whole line is a case number (or a labelled one: "Sagsnr.: 21/9445").
+pub fn case_number_line<'a>(text: &'a str, labels: &[String]) -> Option<&'a str> {
+    let t = text.trim();
+    let t = labelled(t, labels).unwrap_or(t);
+    match case_number(t) {
+        Ok((rest, n)) if rest.trim().is_empty() => Some(n),
+        _ => None,
+    }
+}
+
+/// A date in digits: "14-06-2021", "14.06.2021", "14/6 2021", "2024-01-05", two-digit years.
+pub fn numeric_date(input: &str) -> IResult<&str, String> {
+    let iso = (
+        take_while_m_n(4, 4, |c: char| c.is_ascii_digit()),
+        char('-'),
+        take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
+        char('-'),
+        take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
+    )
+        .map(|(y, _, m, _, d): (&str, char, &str, char, &str)| {
+            (y.to_string(), m.to_string(), d.to_string())
+        });
+    let dmy = (
+        take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
+        alt((char('-'), char('.'), char('/'))),
+        take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
+        alt((char('-'), char('.'), char('/'), char(' '))),
+        take_while_m_n(2, 4, |c: char| c.is_ascii_digit()),
+    )
+        .map(|(d, _, m, _, y): (&str, char, &str, char, &str)| {
+            (y.to_string(), m.to_string(), d.to_string())
+        });
+    let (rest, (y, m, d)) = alt((iso, dmy)).parse(input)?;
+    if rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return Err(nom::Err::Error(Error::new(input, ErrorKind::Digit)));
+    }
+    iso_date(&y, &m, &d)
+        .map(|s| (rest, s))
+        .ok_or(nom::Err::Error(Error::new(input, ErrorKind::Verify)))
+}
+
+/// A date in words: "14. juni 2021", "d. 14. juni 2021".
+pub fn word_date<'a>(input: &'a str, months: &[String]) -> IResult<&'a str, String> {
+    let (rest, (d, _, _, month, _, y)) = (
+        take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
+        opt(char('.')),
+        space1,
+        take_while1(char::is_alphabetic),
+        space1,
+        take_while_m_n(4, 4, |c: char| c.is_ascii_digit()),
+    )
+        .parse(input)?;
+    let m = months
+        .iter()
+        .position(|name| {
+            name.eq_ignore_ascii_case(month) || name.to_lowercase() == month.to_lowercase()
+        })
+        .ok_or(nom::Err::Error(Error::new(input, ErrorKind::Tag)))?;
+    iso_date(y, &(m + 1).to_string(), d)
+        .map(|s| (rest, s))
+        .ok_or(nom::Err::Error(Error::new(input, ErrorKind::Verify)))
+}
+
+/// Find the first date (digits or words) anywhere in `text`.
+pub fn find_date(text: &str, months: &[String]) -> Option<String> {
+    for (i, c) in text.char_indices() {
+        if !c.is_ascii_digit() {
+            continue;
+        }
+        if i > 0 && text[..i].chars().last().is_some_and(|p| p.is_ascii_digit()) {
+            continue;
+        }
+        let at = &text[i..];
+        if let Ok((_, d)) = numeric_date(at) {
+            return Some(d);
+        }
+        if let Ok((_, d)) = word_date(at, months) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Find a clock time after one of `time_words` ("kl. 09:00", "kl. 9.30").
+pub fn find_time(text: &str, time_words: &[String]) -> Option<String> {
+    for (i, _) in text.char_indices() {
+        let Ok((rest, _)) = phrase(time_words).parse(&text[i..]) else {
+            continue;
+        };
+        let time = (
+            space0::<&str, Error<&str>>,
+            take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
+            alt((char(':'), char('.'))),
+            take_while_m_n(2, 2, |c: char| c.is_ascii_digit()),
+        )
+            .parse(rest);
+        if let Ok((_, (_, h, _, m))) = time {
+            let h: u32 = h.parse().ok()?;
+            let m: u32 = m.parse().ok()?;
+            if h < 24 && m < 60 {
+                return Some(format!("{h:02}:{m:02}"));
+            }
+        }
+    }
+    None
+}
+
+/// Build an ISO date from year, month and day strings (two-digit years are 20xx).
+fn iso_date(y: &str, m: &str, d: &str) -> Option<String> {
+    let mut year: u32 = y.parse().ok()?;
+    if y.len() == 2 {
+        year += 2000;
+    } else if y.len() != 4 {
+        return None;
+    }
+    let month: u32 = m.parse().ok()?;
+    let day: u32 = d.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1800..=2200).contains(&year) {
+        return None;
+    }
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A Danish number: optional sign, thousands dots, decimal comma ("-12.711", "0,475", "1000").
+pub fn danish_number(input: &str) -> IResult<&str, f64> {
+    let (rest, text) = recognize((
+        opt(alt((char('-'), char('−'), char('–')))),
+        digit1,
+        nom::multi::many0((
+            char('.'),
+            take_while_m_n(3, 3, |c: char| c.is_ascii_digit()),
+        )),
+        opt((char(','), digit1)),
+    ))
+    .parse(input)?;
+    if rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return Err(nom::Err::Error(Error::new(input, ErrorKind::Digit)));
+    }
+    let normal: String = text
+        .chars()
+        .filter(|&c| c != '.')
+        .map(|c| match c {
+            ',' => '.',
+            '−' | '–' => '-',
+            c => c,
+        })
+        .collect();
+    normal
+        .parse::<f64>()
+        .map(|v| (rest, v))
+        .map_err(|_| nom::Err::Error(Error::new(input, ErrorKind::Float)))
+}
+
+/// Collapse runs of whitespace (tabs included) to single spaces.
+pub fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Leading run of characters matching `pred` (re-exported for sibling parsers).
+pub fn leading<F: Fn(char) -> bool>(input: &str, pred: F) -> (&str, &str) {
+    let r: IResult<&str, &str> = take_while(pred).parse(input);
+    match r {
+        Ok((rest, head)) => (head, rest),
+        Err(_) => ("", input),
+    }
+}
+
+/// nom: the literal `t` (re-exported for sibling parsers).
+pub fn literal<'a>(input: &'a str, t: &str) -> IResult<&'a str, &'a str> {
+    tag(t).parse(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(w: &[&str]) -> Vec<String> {
+        w.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn phrases_respect_word_boundaries_and_case() {
+        let w = words(&["Punkt", "Pkt."]);
+        assert_eq!(phrase(&w).parse("PUNKT 3: x").unwrap().0, " 3: x");
+        assert!(phrase(&w).parse("Punktet").is_err());
+        assert_eq!(phrase(&w).parse("Pkt.4").unwrap().0, "4");
+        assert!(is_phrase("BAGGRUND:", &words(&["Baggrund"])));
+        assert!(!is_phrase("Baggrunden", &words(&["Baggrund"])));
+    }
+
+    #[test]
+    fn case_numbers() {
+        let labels = words(&["Sagsnr."]);
+        assert_eq!(case_number_line("21/9445", &labels), Some("21/9445"));
+        assert_eq!(case_number_line(" 19/25138 ", &labels), Some("19/25138"));
+        assert_eq!(
+            case_number_line("Sagsnr.: 2021-012345", &labels),
+            Some("2021-012345")
+        );
+        assert_eq!(case_number_line("21/9445 og mere", &labels), None);
+        assert_eq!(case_number_line("2024", &labels), None);
+    }
+
+    #[test]
+    fn dates_and_times() {
+        let months = words(&["januar", "februar", "marts", "april", "maj", "juni"]);
+        assert_eq!(
+            find_date("Mandag d. 14. juni 2021 kl. 09:00", &months).as_deref(),
+            Some("2021-06-14")
+        );
+        assert_eq!(
+            find_date("REFERAT Direktionen d. 14-06-2021", &months).as_deref(),
+            Some("2021-06-14")
+        );
+        assert_eq!(
+            find_date("on 2024-01-05", &months).as_deref(),
+            Some("2024-01-05")
+        );
+        assert_eq!(
+            find_date("den 10.03.2015", &months).as_deref(),
+            Some("2015-03-10")
+        );
+        assert_eq!(find_date("nothing 99-99-2020", &months), None);
+        assert_eq!(
+            find_time("kl. 9.30", &words(&["kl."])).as_deref(),
+            Some("09:30")
+        );
+    }
+
+    #[test]
+    fn danish_numbers() {
+        assert_eq!(danish_number("-12.711").unwrap().1, -12711.0);
+        assert_eq!(danish_number("0,475 x").unwrap().1, 0.475);
+        assert_eq!(danish_number("1.000 kr.").unwrap(), (" kr.", 1000.0));
+        assert_eq!(danish_number("255.000").unwrap().1, 255000.0);
+    }
+}
