@@ -136,14 +136,16 @@ fn proposal(lines: &[Line], heading: ProposalHeading, profile: &Profile) -> Prop
     while i < body.len() {
         let text = body[i].text.trim();
         let first_cell = text.split('\t').next().unwrap_or("");
-        if let Some(v) = labelled(first_cell, &w.summary_labels).filter(|_| p.summary.is_none()) {
-            let (para, used) = paragraph_from(v, &body[i + 1..], profile);
+        if labelled(first_cell, &w.summary_labels).is_some() && p.summary.is_none() {
+            let value = strip_label(text, &w.summary_labels);
+            let (para, used) = paragraph_from(value, &body[i + 1..], profile);
             p.summary = Some(assemble(&para, joiners)).filter(|s| !s.is_empty());
             i += used;
-        } else if let Some(v) = labelled(first_cell, &w.presenting_labels)
-            .filter(|_| p.presenting_administrations.is_empty())
+        } else if labelled(first_cell, &w.presenting_labels).is_some()
+            && p.presenting_administrations.is_empty()
         {
-            let (para, used) = paragraph_from(v, &body[i + 1..], profile);
+            let value = strip_label(text, &w.presenting_labels);
+            let (para, used) = paragraph_from(value, &body[i + 1..], profile);
             p.presenting_administrations = split_names(&assemble(&para, joiners), &w.name_joiners);
             i += used;
         } else if labelled(first_cell, &w.affected_labels).is_some()
@@ -187,21 +189,34 @@ fn paragraph_from(first: &str, rest: &[Line], profile: &Profile) -> (Vec<Line>, 
         &w.affected_labels,
         &w.payback_labels,
     ];
+    let first = collapse(first);
+    let mut started = !first.is_empty();
     let mut para = vec![Line {
-        text: first.to_string(),
+        text: first,
         ..Default::default()
     }];
     let mut used = 0;
     for l in rest {
         let t = l.text.trim();
+        if t.is_empty() && !started {
+            used += 1;
+            continue;
+        }
         if t.is_empty()
             || labels.iter().any(|ls| labelled(t, ls).is_some())
             || section_title(t, w).is_some()
         {
             break;
         }
-        para.push(l.clone());
+        para.push(Line {
+            text: collapse(t),
+            ..l.clone()
+        });
+        started = true;
         used += 1;
+    }
+    if para.len() == 1 && para[0].text.is_empty() {
+        return (para, 0);
     }
     (para, used)
 }
@@ -222,6 +237,14 @@ fn ticked_names(cells: &[String], joiners: &[String]) -> Vec<String> {
     let has_boxes = cells.iter().any(|c| c.contains([BOX_TICKED, BOX_EMPTY]));
     if !has_boxes {
         return split_names(&collapse(&cells.join(" ")), joiners);
+    }
+    let first_token = cells
+        .iter()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty())
+        .unwrap_or("");
+    if !first_token.starts_with([BOX_TICKED, BOX_EMPTY]) {
+        return names_before_boxes(cells);
     }
     let mut names = Vec::new();
     let mut state: Option<bool> = None;
@@ -246,6 +269,23 @@ fn ticked_names(cells: &[String], joiners: &[String]) -> Vec<String> {
             state = None;
             rest = &rest[end..];
         }
+    }
+    names
+}
+
+/// Names in a layout that prints the box after the name ("Økonomiforvaltningen ☒").
+fn names_before_boxes(cells: &[String]) -> Vec<String> {
+    let joined = cells.join("\t");
+    let mut names = Vec::new();
+    let mut rest = joined.as_str();
+    while let Some(pos) = rest.find([BOX_TICKED, BOX_EMPTY]) {
+        let name = collapse(&rest[..pos]);
+        let ticked = rest[pos..].starts_with(BOX_TICKED);
+        if ticked && !name.is_empty() {
+            names.push(name);
+        }
+        let width = rest[pos..].chars().next().map_or(1, char::len_utf8);
+        rest = &rest[pos + width..];
     }
     names
 }
@@ -287,9 +327,18 @@ fn record_payback(
 ) {
     let cells: Vec<&str> = text.split('\t').collect();
     let label = cells[0].to_lowercase();
-    let Some(years) = cells[1..]
+    let inline = cells[0].split_whitespace().skip(1);
+    let candidates = cells[1..]
         .iter()
-        .find_map(|c| danish_number(c.trim()).ok().map(|(_, v)| v))
+        .flat_map(|c| c.split_whitespace())
+        .chain(inline);
+    let Some(years) = candidates
+        .filter_map(|c| {
+            danish_number(c.trim_end_matches([',', '.', ')']))
+                .ok()
+                .map(|(_, v)| v)
+        })
+        .find(|v| (0.0..100.0).contains(v))
     else {
         return;
     };
@@ -443,6 +492,88 @@ mod tests {
         assert_eq!(
             ticked_names(&cells, &words().name_joiners),
             vec!["Økonomiforvaltningen", "Teknik- og Miljøforvaltningen"]
+        );
+        let after: Vec<String> = [
+            "Økonomiforvaltningen ☒",
+            "Socialforvaltningen ☐",
+            "Kultur- og Fritidsforvaltningen ☒",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            ticked_names(&after, &[]),
+            vec!["Økonomiforvaltningen", "Kultur- og Fritidsforvaltningen"]
+        );
+    }
+
+    #[test]
+    fn payback_rows() {
+        let w = words();
+        let mut p = None;
+        record_payback(
+            &mut p,
+            "Tilbagebetalingstid baseret på serviceeffektivisering\t\t6 år",
+            None,
+            &w,
+        );
+        record_payback(
+            &mut p,
+            "Tilbagebetalingstid baseret på\t\t6 år",
+            Some("totaløkonomi"),
+            &w,
+        );
+        assert_eq!(
+            p,
+            Some(Payback {
+                service: Some(6.0),
+                total: Some(6.0)
+            })
+        );
+        let mut p = None;
+        record_payback(
+            &mut p,
+            "Tilbagebetalingstid baseret på totaløkonomi: 9 år",
+            None,
+            &w,
+        );
+        assert_eq!(
+            p,
+            Some(Payback {
+                service: None,
+                total: Some(9.0)
+            })
+        );
+    }
+
+    #[test]
+    fn summary_on_the_line_after_its_label() {
+        let p = Profiles::builtin()
+            .profiles
+            .into_iter()
+            .find(|p| p.name == "business-cases-da")
+            .unwrap();
+        let lines: Vec<Line> = [
+            "Forslag 1 Titel",
+            "Kort resumé:",
+            "",
+            "Første linje",
+            "anden linje.",
+            "",
+            "Fremstillende forvaltning:\tØkonomiforvaltningen",
+        ]
+        .iter()
+        .map(|t| Line {
+            text: t.to_string(),
+            ..Default::default()
+        })
+        .collect();
+        let c = parse(&lines, &p);
+        let prop = &c.proposals[0].0;
+        assert_eq!(prop.summary.as_deref(), Some("Første linje anden linje."));
+        assert_eq!(
+            prop.presenting_administrations,
+            vec!["Økonomiforvaltningen"]
         );
     }
 }
