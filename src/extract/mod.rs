@@ -49,8 +49,95 @@ pub fn extract(
     options: &pdf::PdfOptions,
     path: &std::path::Path,
 ) -> Result<Extracted, FileError> {
-    match format {
+    let mut extracted = match format {
         Format::Text => text::extract(bytes),
         Format::Pdf => pdf::extract(bytes, options, path),
+    }?;
+    repair_split_words(&mut extracted.lines);
+    Ok(extracted)
+}
+
+/// Join words that a cell or line break split with a hyphen inside a line
+/// ("mobilhånd-teringen" → "mobilhåndteringen"), but only where the joined
+/// word also occurs unbroken in the same document; real compounds
+/// ("ESDH-system", "benchmark-analyser", "Sundheds- og") stay as printed.
+pub fn repair_split_words(lines: &mut [Line]) {
+    let candidates = |text: &str| text.contains('-');
+    if !lines.iter().any(|l| candidates(&l.text)) {
+        return;
+    }
+    let mut vocabulary = std::collections::HashSet::new();
+    for line in lines.iter() {
+        for word in line.text.split(|c: char| !c.is_alphanumeric()) {
+            if word.chars().count() >= 6 {
+                vocabulary.insert(word.to_lowercase());
+            }
+        }
+    }
+    for line in lines.iter_mut().filter(|l| candidates(&l.text)) {
+        line.text = join_known_splits(&line.text, &vocabulary);
+    }
+}
+
+/// Rewrite `left-right` word pairs whose joined form is in `vocabulary`.
+fn join_known_splits(text: &str, vocabulary: &std::collections::HashSet<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find('-') {
+        let (before, after) = (&rest[..pos], &rest[pos + 1..]);
+        let left_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
+            i + before[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let left = &before[left_start..];
+        let right_len = after
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(after.len());
+        let right = &after[..right_len];
+        let joinable = left.chars().count() >= 2
+            && right.chars().count() >= 2
+            && left.chars().last().is_some_and(char::is_lowercase)
+            && right.chars().all(char::is_lowercase)
+            && vocabulary.contains(&format!("{left}{right}").to_lowercase());
+        out.push_str(before);
+        if !joinable {
+            out.push('-');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(texts: &[&str]) -> Vec<Line> {
+        texts
+            .iter()
+            .map(|t| Line {
+                text: t.to_string(),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn split_words_join_only_when_the_document_knows_them() {
+        let mut l = lines(&[
+            "Administrative lettelse i mobilhånd-teringen",
+            "Lettelser i mobilhåndteringen\tSundheds- og Om-sorgsudvalget",
+            "Omsorgsudvalget, ESDH-system og benchmark-analyser",
+        ]);
+        repair_split_words(&mut l);
+        assert_eq!(l[0].text, "Administrative lettelse i mobilhåndteringen");
+        assert_eq!(
+            l[1].text,
+            "Lettelser i mobilhåndteringen\tSundheds- og Omsorgsudvalget"
+        );
+        assert_eq!(
+            l[2].text,
+            "Omsorgsudvalget, ESDH-system og benchmark-analyser"
+        );
     }
 }

@@ -1,0 +1,113 @@
+//! A layout seen for the first time: the generic profile still finds items,
+//! case numbers and decisions (with a low confidence and a warning), and a
+//! profile file added for the layout alone parses it properly.
+
+use referat::ingest::build_record;
+use referat::profile::Profiles;
+use referat::record::{Format, Kind, Outcome, Record, Source};
+use std::path::Path;
+
+const FIXTURE: &str = "fixtures/layouts/board-minutes-en.txt";
+
+fn source(path: &str) -> Source {
+    Source {
+        path: path.into(),
+        sha256: String::new(),
+        bytes: 0,
+        format: Format::Text,
+        pages: None,
+    }
+}
+
+fn ingest_with(profiles: &Profiles) -> Record {
+    let bytes = std::fs::read(FIXTURE).unwrap();
+    let extracted = referat::extract::text::extract(&bytes).unwrap();
+    build_record(source(FIXTURE), extracted, profiles)
+}
+
+#[test]
+fn english_profile_parses_its_layout() {
+    let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
+    let r = ingest_with(&profiles);
+    assert_eq!(r.profile.as_deref(), Some("minutes-en"));
+    assert_eq!(r.kind, Kind::Minutes);
+    assert!(r.confidence > 0.8, "confidence {}", r.confidence);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let m = r.meeting.as_ref().unwrap();
+    assert_eq!(m.body.as_deref(), Some("Executive Board"));
+    assert_eq!(m.date.as_deref(), Some("2024-01-05"));
+    assert_eq!(m.start_time.as_deref(), Some("10:00"));
+    assert_eq!(m.location.as_deref(), Some("Room 2.01, Town Hall"));
+    assert_eq!(m.participants, ["Anna Berg", "Peter Holm", "Sofie Lund"]);
+
+    let numbers: Vec<u32> = r.items.iter().map(|i| i.number).collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    let cases: Vec<_> = r.items.iter().map(|i| i.case_number.as_deref()).collect();
+    assert_eq!(cases, [Some("24/0012"), Some("24/0013"), Some("23/9876")]);
+    assert!(!r.items[1].public);
+
+    let first = &r.items[0];
+    assert_eq!(
+        first.recommendation.as_deref(),
+        Some("That the Board approves the follow-up.")
+    );
+    assert_eq!(first.decisions.len(), 1);
+    assert_eq!(first.decisions[0].body.as_deref(), Some("Board"));
+    assert_eq!(first.decisions[0].date.as_deref(), Some("2024-01-05"));
+    assert_eq!(first.decisions[0].outcome, Outcome::Approved);
+    assert_eq!(
+        first.amounts.iter().map(|a| a.dkk).collect::<Vec<_>>(),
+        [1_200_000.0]
+    );
+
+    let third = &r.items[2];
+    assert_eq!(third.decisions[0].outcome, Outcome::Postponed);
+    assert_eq!(
+        third.attachments,
+        ["Opening hours survey 2023", "Cost estimate"]
+    );
+    assert_eq!(
+        third.amounts.iter().map(|a| a.dkk).collect::<Vec<_>>(),
+        [250_000.0]
+    );
+}
+
+#[test]
+fn generic_profile_finds_items_in_an_unseen_layout() {
+    let profiles = Profiles::builtin();
+    assert!(profiles.profiles.iter().all(|p| p.name != "minutes-en"));
+    let r = ingest_with(&profiles);
+    assert_eq!(r.profile.as_deref(), Some("generic"));
+    assert_eq!(r.kind, Kind::Minutes);
+    assert!(r.confidence < 0.5);
+    assert!(r.warnings.iter().any(|w| w.code == "low-confidence"));
+    assert_eq!(r.items.len(), 3);
+    assert_eq!(r.items[0].case_number.as_deref(), Some("24/0012"));
+    assert_eq!(r.items[0].decisions[0].date.as_deref(), Some("2024-01-05"));
+    assert_eq!(r.items[2].decisions[0].body.as_deref(), Some("Board"));
+}
+
+#[test]
+fn text_without_any_layout_is_kept_whole() {
+    let profiles = Profiles::builtin();
+    let extracted =
+        referat::extract::text::extract("Indkøbsliste\n\nmælk\nbrød\n".as_bytes()).unwrap();
+    let r = build_record(source("x.txt"), extracted, &profiles);
+    assert_eq!(r.kind, Kind::Unknown);
+    assert!(r.warnings.iter().any(|w| w.code == "unknown-layout"));
+    assert_eq!(r.text.as_deref(), Some("Indkøbsliste\n\nmælk\nbrød\n"));
+}
+
+#[test]
+fn every_seed_picks_its_family_profile() {
+    let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
+    for (file, profile) in [
+        ("fixtures/000_edc65fd12b26e6d5.txt", "minutes-da"),
+        ("fixtures/004_bad1072dfa3f0813.txt", "minutes-da"),
+        ("fixtures/002_0aa691788063abd2.txt", "business-cases-da"),
+    ] {
+        let extracted = referat::extract::text::extract(&std::fs::read(file).unwrap()).unwrap();
+        let chosen = referat::parse::choose(&extracted.lines, &profiles).unwrap();
+        assert_eq!(chosen.0.name, profile, "{file}");
+    }
+}
