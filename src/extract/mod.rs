@@ -62,49 +62,72 @@ pub fn extract(
 /// word also occurs unbroken in the same document; real compounds
 /// ("ESDH-system", "benchmark-analyser", "Sundheds- og") stay as printed.
 pub fn repair_split_words(lines: &mut [Line]) {
-    let candidates = |text: &str| text.contains('-');
-    if !lines.iter().any(|l| candidates(&l.text)) {
+    let mut candidates = std::collections::HashSet::new();
+    for line in lines.iter().filter(|l| l.text.contains('-')) {
+        for (_, left, right) in split_pairs(&line.text) {
+            candidates.insert(format!("{left}{right}").to_lowercase());
+        }
+    }
+    if candidates.is_empty() {
         return;
     }
-    let mut vocabulary = std::collections::HashSet::new();
+    let mut lengths = [false; 256];
+    for c in &candidates {
+        lengths[c.len().min(255)] = true;
+    }
+    let mut known = std::collections::HashSet::new();
     for line in lines.iter() {
         for word in line.text.split(|c: char| !c.is_alphanumeric()) {
-            if word.chars().count() >= 6 {
-                vocabulary.insert(word.to_lowercase());
+            if word.len() < 255 && lengths[word.len()] {
+                let lower = word.to_lowercase();
+                if candidates.contains(&lower) {
+                    known.insert(lower);
+                }
             }
         }
     }
-    for line in lines.iter_mut().filter(|l| candidates(&l.text)) {
-        line.text = join_known_splits(&line.text, &vocabulary);
+    if known.is_empty() {
+        return;
+    }
+    for line in lines.iter_mut().filter(|l| l.text.contains('-')) {
+        line.text = join_known_splits(&line.text, &known);
     }
 }
 
-/// Rewrite `left-right` word pairs whose joined form is in `vocabulary`.
-fn join_known_splits(text: &str, vocabulary: &std::collections::HashSet<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find('-') {
-        let (before, after) = (&rest[..pos], &rest[pos + 1..]);
+/// The `left-right` pairs (with the hyphen's byte offset) in a line that
+/// could be one word split by a hyphen: letters on both sides, lowercase next
+/// to the hyphen.
+fn split_pairs(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
+    text.match_indices('-').filter_map(move |(pos, _)| {
+        let (before, after) = (&text[..pos], &text[pos + 1..]);
         let left_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
             i + before[i..].chars().next().map_or(1, char::len_utf8)
         });
         let left = &before[left_start..];
-        let right_len = after
+        let right = &after[..after
             .find(|c: char| !c.is_alphabetic())
-            .unwrap_or(after.len());
-        let right = &after[..right_len];
-        let joinable = left.chars().count() >= 2
-            && right.chars().count() >= 2
+            .unwrap_or(after.len())];
+        let plausible = left.chars().nth(1).is_some()
+            && right.chars().nth(1).is_some()
             && left.chars().last().is_some_and(char::is_lowercase)
-            && right.chars().all(char::is_lowercase)
-            && vocabulary.contains(&format!("{left}{right}").to_lowercase());
-        out.push_str(before);
-        if !joinable {
-            out.push('-');
-        }
-        rest = after;
+            && right.chars().all(char::is_lowercase);
+        plausible.then_some((pos, left, right))
+    })
+}
+
+/// Rewrite `left-right` word pairs whose joined form is in `vocabulary`.
+fn join_known_splits(text: &str, known: &std::collections::HashSet<String>) -> String {
+    let joins: Vec<usize> = split_pairs(text)
+        .filter(|(_, l, r)| known.contains(&format!("{l}{r}").to_lowercase()))
+        .map(|(pos, _, _)| pos)
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for pos in joins {
+        out.push_str(&text[last..pos]);
+        last = pos + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[last..]);
     out
 }
 

@@ -33,6 +33,11 @@ pub struct ProposalHeading {
 
 /// Parse "Forslag N Title" or "Forslagets titel: CODE: Type – Title" (or "CODE – Type: Title").
 pub fn proposal_heading(text: &str, w: &ProposalWords) -> Option<ProposalHeading> {
+    let trimmed = text.trim_start();
+    let starts_with_word = |words: &[String]| phrase(words).parse(trimmed).is_ok();
+    if !starts_with_word(&w.title_labels) && !starts_with_word(&w.heading_words) {
+        return None;
+    }
     let text = collapse(text);
     if let Some(rest) = labelled(&text, &w.title_labels) {
         return Some(coded_title(rest, w));

@@ -131,6 +131,9 @@ fn title_case_if_shouting(text: &str) -> String {
         .join(" ")
 }
 
+/// Lines longer than this are running text, never a section heading.
+const MAX_HEADING_BYTES: usize = 160;
+
 /// A section heading of an item: its kind, printed heading, inline text and decision parts.
 struct Heading {
     kind: SectionKind,
@@ -142,7 +145,7 @@ struct Heading {
 /// Recognise a section heading line by the profile's words.
 fn section_heading(line: &Line, profile: &Profile) -> Option<Heading> {
     let text = line.text.trim();
-    if text.is_empty() || text.contains('\t') {
+    if text.is_empty() || text.len() > MAX_HEADING_BYTES || text.contains('\t') {
         return None;
     }
     if let Some(decision) = decision_heading(text, profile) {

@@ -18,6 +18,9 @@ use crate::record::{Issue, Item, Kind, Meeting, Proposal, TocEntry};
 use std::ops::Range;
 use words::{collapse, phrase};
 
+/// Layout cues are looked for in this many lines from the top: a family shows itself early.
+const DETECT_LINES: usize = 400;
+
 /// Confidence reported for a document parsed by the generic fallback profile.
 const FALLBACK_CONFIDENCE: f64 = 0.3;
 
@@ -57,7 +60,7 @@ pub fn detect_score(lines: &[Line], profile: &Profile) -> (usize, f64) {
     let hits = cues
         .iter()
         .filter(|cue| {
-            lines.iter().any(|l| {
+            lines.iter().take(DETECT_LINES).any(|l| {
                 let text = l.text.trim_start();
                 words::strip_phrase(text, cue.trim_end()).is_some()
             })

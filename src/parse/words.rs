@@ -16,7 +16,10 @@ pub fn strip_phrase<'a>(input: &'a str, phrase: &str) -> Option<&'a str> {
     let mut rest = input.char_indices();
     for p in phrase.chars() {
         let (_, c) = rest.next()?;
-        if !c.to_lowercase().eq(p.to_lowercase()) {
+        if c != p
+            && !(c.is_ascii() && p.is_ascii() && c.eq_ignore_ascii_case(&p))
+            && !c.to_lowercase().eq(p.to_lowercase())
+        {
             return None;
         }
     }
@@ -236,6 +239,15 @@ pub fn danish_number(input: &str) -> IResult<&str, f64> {
 
 /// Collapse runs of whitespace (tabs included) to single spaces.
 pub fn collapse(text: &str) -> String {
+    let mut previous_space = true;
+    let regular = text.chars().all(|c| {
+        let irregular = (c == ' ' && previous_space) || (c != ' ' && c.is_whitespace());
+        previous_space = c == ' ';
+        !irregular
+    });
+    if regular && !previous_space {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -315,6 +327,15 @@ mod tests {
             find_time("kl. 9.30", &words(&["kl."])).as_deref(),
             Some("09:30")
         );
+    }
+
+    #[test]
+    fn collapse_whitespace() {
+        assert_eq!(collapse("a  b\tc "), "a b c");
+        assert_eq!(collapse(" a"), "a");
+        assert_eq!(collapse("æ ø\u{a0}å"), "æ ø å");
+        assert_eq!(collapse("plain text"), "plain text");
+        assert_eq!(collapse(""), "");
     }
 
     #[test]
