@@ -1,0 +1,345 @@
+//! Running pdf-extract page by page and collecting positioned glyphs.
+
+use super::load::{Loaded, Style};
+use super::{panic_message, warning};
+use crate::extract::{BOX_EMPTY, BOX_TICKED};
+use crate::record::Issue;
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use unicode_normalization::UnicodeNormalization;
+
+/// One glyph, upright, in page space with y growing downwards.
+#[derive(Debug, Clone)]
+pub(super) struct Glyph {
+    /// Left edge.
+    pub x: f64,
+    /// Baseline.
+    pub y: f64,
+    /// Width of the glyph.
+    pub adv: f64,
+    /// Font size (height of the em square).
+    pub size: f64,
+    /// The text (usually one char; ligatures are expanded).
+    pub text: String,
+    /// The font is bold.
+    pub bold: bool,
+    /// Where the next glyph of the same operator would start (left edge +
+    /// advance including character and word spacing).
+    pub next_x: f64,
+    /// Running number of the operator that showed the glyph.
+    pub op: u32,
+}
+
+impl Glyph {
+    /// Right edge.
+    pub fn end(&self) -> f64 {
+        self.x + self.adv
+    }
+
+    /// The glyph is white space.
+    pub fn is_space(&self) -> bool {
+        self.text.chars().all(char::is_whitespace)
+    }
+}
+
+/// The glyphs of one page.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PageGlyphs {
+    /// 1-based page number.
+    pub number: u32,
+    /// Page width (upright).
+    pub width: f64,
+    /// Page height (upright).
+    pub height: f64,
+    /// Glyphs in drawing order.
+    pub glyphs: Vec<Glyph>,
+}
+
+/// What pdf-extract produced for a document.
+pub(super) struct Collected {
+    /// One entry per page, in order.
+    pub pages: Vec<PageGlyphs>,
+    /// Number of non-space glyphs.
+    pub glyph_count: usize,
+    /// Pages on which pdf-extract failed.
+    pub failed_pages: usize,
+    /// Message of the first failure.
+    pub first_failure: Option<String>,
+    /// Warnings (pages lost or cut short).
+    pub warnings: Vec<Issue>,
+}
+
+/// A glyph as pdf-extract reports it (PDF user space, y up).
+#[derive(Debug, Clone)]
+struct RawGlyph {
+    x: f64,
+    y: f64,
+    /// Unit vector along the baseline.
+    dir: (f64, f64),
+    adv: f64,
+    /// Advance including character and word spacing.
+    step: f64,
+    size: f64,
+    text: String,
+    bold: bool,
+    op: u32,
+}
+
+/// The `OutputDev` that records glyphs of one page.
+struct Recorder<'s> {
+    styles: &'s [Style],
+    shown: usize,
+    media_box: Option<MediaBox>,
+    glyphs: Vec<RawGlyph>,
+}
+
+impl OutputDev for Recorder<'_> {
+    fn begin_page(
+        &mut self,
+        _page_num: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.media_box = Some(*media_box);
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        let style = self
+            .shown
+            .checked_sub(1)
+            .and_then(|i| self.styles.get(i))
+            .copied()
+            .unwrap_or_default();
+        let text = clean_text(char, style.symbol);
+        if text.is_empty() {
+            return Ok(());
+        }
+        let along = trm.m11.hypot(trm.m12);
+        let up = trm.m21.hypot(trm.m22);
+        let size = font_size.abs() * up;
+        let adv = width * font_size.abs() * along;
+        let step = (width * font_size.abs() + spacing) * along;
+        let values = [trm.m31, trm.m32, size, adv, along, step];
+        if values.iter().any(|v| !v.is_finite()) || !(0.5..=2000.0).contains(&size) || along <= 0.0
+        {
+            return Ok(());
+        }
+        self.glyphs.push(RawGlyph {
+            x: trm.m31,
+            y: trm.m32,
+            dir: (trm.m11 / along, trm.m12 / along),
+            adv: adv.clamp(0.0, size * 4.0),
+            step: step.clamp(-size * 4.0, size * 8.0),
+            size,
+            text,
+            bold: style.bold,
+            op: style.op,
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        self.shown += 1;
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// Run pdf-extract over every page, each under its own panic guard.
+pub(super) fn collect(loaded: &Loaded) -> Collected {
+    let mut out = Collected {
+        pages: Vec::with_capacity(loaded.pages.len()),
+        glyph_count: 0,
+        failed_pages: 0,
+        first_failure: None,
+        warnings: Vec::new(),
+    };
+    let mut lost = Vec::new();
+    for (index, &(page_num, _)) in loaded.pages.iter().enumerate() {
+        let number = index as u32 + 1;
+        let styles = loaded.fonts.get(index).map(Vec::as_slice).unwrap_or(&[]);
+        let mut rec = Recorder {
+            styles,
+            shown: 0,
+            media_box: None,
+            glyphs: Vec::new(),
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pdf_extract::output_doc_page(&loaded.doc, &mut rec, page_num)
+        }));
+        let failure = match result {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(payload) => Some(panic_message(&payload)),
+        };
+        if let Some(msg) = failure {
+            out.failed_pages += 1;
+            lost.push(number);
+            out.first_failure.get_or_insert(msg);
+        }
+        let page = upright(number, rec.media_box, rec.glyphs);
+        out.glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
+        out.pages.push(page);
+    }
+    if !lost.is_empty() {
+        let list: Vec<String> = lost.iter().take(20).map(u32::to_string).collect();
+        out.warnings.push(warning(
+            "pdf-page-unreadable",
+            format!(
+                "text may be missing on page(s) {}{}: {}",
+                list.join(", "),
+                if lost.len() > 20 { ", …" } else { "" },
+                out.first_failure.clone().unwrap_or_default()
+            ),
+        ));
+    }
+    out
+}
+
+/// Turn a page's glyphs upright: the most common baseline direction becomes
+/// left-to-right; glyphs running another way are dropped. y grows downwards.
+fn upright(number: u32, media_box: Option<MediaBox>, glyphs: Vec<RawGlyph>) -> PageGlyphs {
+    let mb = media_box.unwrap_or(MediaBox {
+        llx: 0.0,
+        lly: 0.0,
+        urx: 595.0,
+        ury: 842.0,
+    });
+    // Quarter turns: 0 = →, 1 = ↑, 2 = ←, 3 = ↓.
+    let quarter = |d: (f64, f64)| -> Option<usize> {
+        let angle = d.1.atan2(d.0).to_degrees();
+        let q = ((angle / 90.0).round() as i64).rem_euclid(4) as usize;
+        let off = (angle - (angle / 90.0).round() * 90.0).abs();
+        (off < 12.0).then_some(q)
+    };
+    let mut counts = [0usize; 4];
+    for g in &glyphs {
+        if let Some(q) = quarter(g.dir) {
+            counts[q] += 1;
+        }
+    }
+    let dominant = (0..4).max_by_key(|&q| (counts[q], 4 - q)).unwrap_or(0);
+    let (cos, sin) = match dominant {
+        0 => (1.0, 0.0),
+        1 => (0.0, 1.0),
+        2 => (-1.0, 0.0),
+        _ => (0.0, -1.0),
+    };
+    // Rotate by -θ so the dominant direction points along +x.
+    let rot = |x: f64, y: f64| (x * cos + y * sin, -x * sin + y * cos);
+    let corners = [
+        rot(mb.llx, mb.lly),
+        rot(mb.urx, mb.lly),
+        rot(mb.llx, mb.ury),
+        rot(mb.urx, mb.ury),
+    ];
+    let min_x = corners.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+    let max_x = corners
+        .iter()
+        .map(|c| c.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let min_y = corners.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+    let max_y = corners
+        .iter()
+        .map(|c| c.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (width, height) = (max_x - min_x, max_y - min_y);
+    let margin = 2.0;
+    let out = glyphs
+        .into_iter()
+        .filter(|g| quarter(g.dir) == Some(dominant))
+        .filter_map(|g| {
+            let (x, y) = rot(g.x, g.y);
+            let (x, y) = (x - min_x, max_y - y);
+            let inside =
+                x > -margin && x < width + margin && y > -margin && y < height + g.size + margin;
+            inside.then_some(Glyph {
+                x,
+                y,
+                adv: g.adv,
+                size: g.size,
+                text: g.text,
+                bold: g.bold,
+                next_x: x + g.step,
+                op: g.op,
+            })
+        })
+        .collect();
+    PageGlyphs {
+        number,
+        width,
+        height,
+        glyphs: out,
+    }
+}
+
+/// Normalise the text of one glyph: ligatures expanded, no-break space made a
+/// space, controls dropped, checkbox and bullet symbols mapped.
+fn clean_text(s: &str, symbol_font: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let code = c as u32;
+        // Symbol fonts often map their codes into the private-use area.
+        let low = if (0xF020..=0xF0FF).contains(&code) {
+            Some(code - 0xF000)
+        } else if symbol_font && code < 0x100 {
+            Some(code)
+        } else {
+            None
+        };
+        if let Some(low) = low {
+            match low {
+                0xFE | 0xFD | 0x78 | 0xFC | 0xFB => out.push(BOX_TICKED),
+                0xA8 | 0x6F | 0x71 | 0x72 => out.push(BOX_EMPTY),
+                0xB7 | 0xA7 | 0x6C | 0xD8 | 0x9F | 0xA1 => out.push('•'),
+                0x20 => out.push(' '),
+                _ if symbol_font || code >= 0xF000 => {}
+                _ => out.push(c),
+            }
+            continue;
+        }
+        match c {
+            '\u{2610}' | '\u{25A1}' | '\u{274F}' | '\u{2751}' | '\u{274E}' => out.push(BOX_EMPTY),
+            '\u{2611}' | '\u{2612}' | '\u{2713}' | '\u{2714}' | '\u{2705}' | '\u{2717}'
+            | '\u{2718}' | '\u{22A0}' => out.push(BOX_TICKED),
+            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{3000}' => out.push(' '),
+            '\u{FB00}'..='\u{FB06}' => out.extend(c.to_string().nfkc()),
+            '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{FFFD}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_and_ligatures_are_mapped() {
+        assert_eq!(clean_text("\u{F0FE}", false), "☒");
+        assert_eq!(clean_text("o", true), "☐");
+        assert_eq!(clean_text("\u{FB01}", false), "fi");
+        assert_eq!(clean_text("\u{2713}", false), "☒");
+        assert_eq!(clean_text("a\u{0}", false), "a");
+    }
+}

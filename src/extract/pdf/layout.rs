@@ -1,0 +1,1239 @@
+//! Rebuilding text from glyph positions.
+//!
+//! glyphs → lines (clustered by baseline) → cells (split at wide gaps that no
+//! space glyph explains) → page furniture removed (text repeated at the same
+//! place on many pages, lone page numbers) → blocks: runs of multi-cell lines
+//! (plus the single-cell lines that belong to them) are tables, the rest are
+//! paragraphs. Table rows are built from bands (lines a line-pitch apart when
+//! the table separates rows by more, or lines that overlap vertically), tables
+//! are split where the column layout changes, joined across a page break when
+//! it does not, and columns come from the x-extents of the cells (a cell that
+//! spans several columns is left out of the projection). Paragraph lines are
+//! joined; paragraphs are separated by empty lines except between list items.
+
+use super::glyphs::{Glyph, PageGlyphs};
+use crate::extract::{BOX_EMPTY, BOX_TICKED, Line};
+use std::collections::HashMap;
+
+/// Characters that start a list item when they stand alone before text.
+const BULLETS: &[char] = &[
+    '•', '●', '▪', '■', '◦', '○', '–', '-', '·', '➢', '►', '▶', '❖', '◆', '♦', '*', '\u{F0B7}',
+];
+
+/// A run of text in a line, separated from its neighbours by a wide gap.
+#[derive(Debug, Clone)]
+struct Cell {
+    x0: f64,
+    x1: f64,
+    text: String,
+}
+
+/// A line: glyphs on one baseline.
+#[derive(Debug, Clone)]
+struct TLine {
+    page: u32,
+    y: f64,
+    size: f64,
+    bold: bool,
+    cells: Vec<Cell>,
+}
+
+impl TLine {
+    fn x0(&self) -> f64 {
+        self.cells.first().map_or(0.0, |c| c.x0)
+    }
+    fn x1(&self) -> f64 {
+        self.cells.last().map_or(0.0, |c| c.x1)
+    }
+    fn text(&self) -> String {
+        let parts: Vec<&str> = self.cells.iter().map(|c| c.text.as_str()).collect();
+        parts.join(" ")
+    }
+}
+
+/// A table row: cells stacked from one or more lines.
+#[derive(Debug, Clone)]
+struct Row {
+    page: u32,
+    cells: Vec<Cell>,
+}
+
+/// A paragraph: lines joined.
+#[derive(Debug, Clone)]
+struct Para {
+    page: u32,
+    size: f64,
+    bold: bool,
+    text: String,
+    /// Width of the last line.
+    last_width: f64,
+    /// x of the first line.
+    x0: f64,
+}
+
+/// What a page is made of, in reading order.
+#[derive(Debug, Clone)]
+enum Block {
+    Para(Para),
+    /// The lines of a table, before they are grouped into rows.
+    Lines(Vec<TLine>),
+    Table(TablePart),
+}
+
+/// Rows of a table; `after_split`: the rows follow another part of the same
+/// run whose column layout they break.
+#[derive(Debug, Clone)]
+struct TablePart {
+    rows: Vec<Row>,
+    after_split: bool,
+}
+
+/// Document-wide measures.
+struct Stats {
+    /// Most common font size.
+    body: f64,
+    /// Gap (in ems) without a space glyph that separates cells.
+    cell_gap: f64,
+    /// Usual baseline distance per font size (key: size × 2, rounded).
+    pitch: HashMap<i64, f64>,
+    /// Width of the text column.
+    text_width: f64,
+    /// Left edge of the text column.
+    text_left: f64,
+    /// Heading sizes, largest first.
+    heading_sizes: Vec<f64>,
+}
+
+impl Stats {
+    fn pitch(&self, size: f64) -> f64 {
+        self.pitch
+            .get(&((size * 2.0).round() as i64))
+            .copied()
+            .unwrap_or(size * 1.2)
+    }
+    fn heading_level(&self, size: f64) -> Option<u8> {
+        if size < self.body + 1.0 {
+            return None;
+        }
+        let rank = self
+            .heading_sizes
+            .iter()
+            .position(|&s| (s - size).abs() < 0.3)
+            .unwrap_or(self.heading_sizes.len());
+        Some((rank + 1).min(6) as u8)
+    }
+}
+
+/// Rebuild the lines of a document from its pages' glyphs.
+pub(super) fn rebuild(pages: &[PageGlyphs]) -> Vec<Line> {
+    let (body, cell_gap) = glyph_stats(pages);
+    let mut stats = Stats {
+        body,
+        cell_gap,
+        pitch: HashMap::new(),
+        text_width: 0.0,
+        text_left: 0.0,
+        heading_sizes: Vec::new(),
+    };
+    let mut lines: Vec<Vec<TLine>> = pages.iter().map(|p| build_lines(p, &stats)).collect();
+    remove_furniture(&mut lines, pages);
+    if std::env::var_os("REFERAT_PDF_DEBUG").is_some() {
+        for l in lines.iter().flatten() {
+            let cells: Vec<String> = l
+                .cells
+                .iter()
+                .map(|c| format!("[{:.0}-{:.0}]{}", c.x0, c.x1, c.text))
+                .collect();
+            eprintln!(
+                "p{} y={:.1} s={} b={} | {}",
+                l.page,
+                l.y,
+                l.size,
+                l.bold,
+                cells.join("  ")
+            );
+        }
+    }
+    line_stats(&lines, &mut stats);
+
+    let mut blocks: Vec<Vec<Block>> = Vec::with_capacity(lines.len());
+    let mut open_table: Option<f64> = None;
+    for page_lines in &lines {
+        let page = page_blocks(page_lines, &stats, open_table);
+        open_table = match page.last() {
+            Some(Block::Lines(run)) => Some(median_size(run)),
+            _ => None,
+        };
+        blocks.push(page);
+    }
+    let banded = banded_sizes(&blocks);
+    let mut blocks: Vec<Vec<Block>> = blocks
+        .into_iter()
+        .map(|page| {
+            page.into_iter()
+                .flat_map(|b| match b {
+                    Block::Lines(run) => split_tables(rows_of(&run, &banded))
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, rows)| {
+                            Block::Table(TablePart {
+                                rows,
+                                after_split: i > 0,
+                            })
+                        })
+                        .collect(),
+                    other => vec![other],
+                })
+                .collect()
+        })
+        .collect();
+    join_across_pages(&mut blocks, &stats);
+    let mut sizes: Vec<f64> = blocks
+        .iter()
+        .flatten()
+        .filter_map(|b| match b {
+            Block::Para(p) if p.size >= stats.body + 1.0 => Some((p.size * 2.0).round() / 2.0),
+            _ => None,
+        })
+        .collect();
+    sizes.sort_by(|a, b| b.total_cmp(a));
+    sizes.dedup();
+    stats.heading_sizes = sizes;
+    emit(&blocks, &stats)
+}
+
+/// Body font size and the cell gap, from all glyphs.
+fn glyph_stats(pages: &[PageGlyphs]) -> (f64, f64) {
+    let mut sizes: HashMap<i64, usize> = HashMap::new();
+    let (mut spaces, mut others) = (0usize, 0usize);
+    for g in pages.iter().flat_map(|p| &p.glyphs) {
+        if g.is_space() {
+            spaces += 1;
+        } else {
+            others += 1;
+            *sizes.entry((g.size * 2.0).round() as i64).or_default() += g.text.chars().count();
+        }
+    }
+    let body = sizes
+        .iter()
+        .max_by_key(|&(k, v)| (*v, -*k))
+        .map_or(10.0, |(k, _)| *k as f64 / 2.0);
+    // With space glyphs, a gap that no space explains is a cell break sooner.
+    let cell_gap = if spaces * 30 > others { 0.4 } else { 1.0 };
+    (body, cell_gap)
+}
+
+// ---------------------------------------------------------------------------
+// Lines and cells
+
+/// Cluster a page's glyphs into lines and split each line into cells.
+fn build_lines(page: &PageGlyphs, stats: &Stats) -> Vec<TLine> {
+    let g = &page.glyphs;
+    let mut order: Vec<usize> = (0..g.len()).collect();
+    order.sort_by(|&a, &b| g[a].y.total_cmp(&g[b].y).then(g[a].x.total_cmp(&g[b].x)));
+    // (baseline, size of the glyphs that set it, members)
+    let mut groups: Vec<(f64, f64, Vec<usize>)> = Vec::new();
+    for i in order {
+        let gl = &g[i];
+        let space = gl.is_space();
+        let found = groups.iter_mut().rev().take(3).find(|grp| {
+            let tol = 0.45 * grp.1.max(gl.size).min(2.0 * grp.1.min(gl.size));
+            (gl.y - grp.0).abs() <= tol
+        });
+        match found {
+            Some(grp) => {
+                if !space && gl.size > grp.1 + 0.1 {
+                    grp.0 = gl.y;
+                    grp.1 = gl.size;
+                }
+                grp.2.push(i);
+            }
+            None => groups.push((gl.y, if space { gl.size * 0.5 } else { gl.size }, vec![i])),
+        }
+    }
+    let mut lines: Vec<TLine> = groups
+        .into_iter()
+        .filter_map(|(y, _, members)| line_from(page.number, y, members, g, stats))
+        .collect();
+    lines.sort_by(|a, b| a.y.total_cmp(&b.y));
+    lines
+}
+
+/// One line from its glyphs.
+fn line_from(
+    page: u32,
+    y: f64,
+    mut members: Vec<usize>,
+    g: &[Glyph],
+    stats: &Stats,
+) -> Option<TLine> {
+    members.sort_by(|&a, &b| g[a].x.total_cmp(&g[b].x));
+    // Drop glyphs drawn twice at (almost) the same place (fake bold).
+    let mut kept: Vec<&Glyph> = Vec::with_capacity(members.len());
+    for &i in &members {
+        let gl = &g[i];
+        let dup = kept.iter().rev().take(4).any(|k| {
+            k.text == gl.text
+                && (k.x - gl.x).abs() < 0.2 * gl.size
+                && (k.y - gl.y).abs() < 0.2 * gl.size
+        });
+        if !dup {
+            kept.push(gl);
+        }
+    }
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut cur: Option<(Cell, f64)> = None; // cell, size of its last glyph
+    let mut prev: Option<&Glyph> = None; // previous glyph, spaces included
+    let mut pending_space = false;
+    // Largest pen jump since the last ink (spaces can be placed far away too).
+    let mut chain_jump = f64::NEG_INFINITY;
+    let mut sizes: HashMap<i64, usize> = HashMap::new();
+    let (mut bold, mut any) = (true, false);
+    let is_box = |t: &str| {
+        let mut c = t.chars();
+        matches!((c.next(), c.next()), (Some(BOX_TICKED | BOX_EMPTY), None))
+    };
+    if std::env::var("REFERAT_PDF_DEBUG_Y")
+        .is_ok_and(|v| v.parse::<f64>().is_ok_and(|v| (v - y).abs() < 0.05))
+    {
+        for gl in &kept {
+            eprintln!(
+                "  {:?} x={:.2} end={:.2} next={:.2} op={} adv={:.2}",
+                gl.text,
+                gl.x,
+                gl.end(),
+                gl.next_x,
+                gl.op,
+                gl.adv
+            );
+        }
+    }
+    for gl in kept {
+        if gl.is_space() {
+            pending_space = cur.is_some();
+            if let Some(p) = prev {
+                chain_jump = chain_jump.max(gl.x - expected_next(p));
+            }
+            prev = Some(gl);
+            continue;
+        }
+        any = true;
+        bold &= gl.bold;
+        *sizes.entry((gl.size * 2.0).round() as i64).or_default() += 1;
+        match (cur.as_mut(), prev) {
+            (Some((cell, last_size)), Some(p)) => {
+                let em = gl.size.max(*last_size);
+                // How far the pen jumped beyond where the previous glyph
+                // (or space) left it, and the visible gap to the last ink.
+                let jump = (gl.x - expected_next(p)).max(chain_jump);
+                let gap = gl.x - cell.x1;
+                let same_op = p.op == gl.op && gl.op != 0;
+                let mut split = if pending_space {
+                    jump > if same_op { 1.0 } else { 0.3 } * em && gap > 0.5 * em
+                } else {
+                    jump > if same_op {
+                        stats.cell_gap.max(1.0)
+                    } else {
+                        stats.cell_gap
+                    } * em
+                        && gap > 0.3 * em
+                };
+                if split && is_box(&cell.text) && gap < 2.5 * em {
+                    split = false;
+                    pending_space = true;
+                }
+                if split {
+                    let (done, _) = cur.take().unwrap();
+                    cells.push(done);
+                    cur = Some((start_cell(gl), gl.size));
+                } else {
+                    if (pending_space || jump > 0.15 * em) && !cell.text.ends_with(' ') {
+                        cell.text.push(' ');
+                    }
+                    cell.text.push_str(&gl.text);
+                    cell.x1 = cell.x1.max(ink_end(gl));
+                    *last_size = gl.size;
+                }
+            }
+            _ => cur = Some((start_cell(gl), gl.size)),
+        }
+        prev = Some(gl);
+        pending_space = false;
+        chain_jump = f64::NEG_INFINITY;
+    }
+    if let Some((cell, _)) = cur {
+        cells.push(cell);
+    }
+    if !any {
+        return None;
+    }
+    for c in &mut cells {
+        c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    cells.retain(|c| !c.text.is_empty());
+    merge_list_marker(&mut cells);
+    let size = sizes
+        .iter()
+        .max_by_key(|&(k, v)| (*v, *k))
+        .map_or(stats.body, |(k, _)| *k as f64 / 2.0);
+    (!cells.is_empty()).then_some(TLine {
+        page,
+        y,
+        size,
+        bold,
+        cells,
+    })
+}
+
+/// A cell holding one glyph.
+fn start_cell(gl: &Glyph) -> Cell {
+    Cell {
+        x0: gl.x,
+        x1: ink_end(gl),
+        text: gl.text.clone(),
+    }
+}
+
+/// Right edge of a glyph; a zero width (missing from the font) counts as
+/// half an em.
+fn ink_end(gl: &Glyph) -> f64 {
+    if gl.adv > 0.01 * gl.size {
+        gl.end()
+    } else {
+        gl.x + 0.5 * gl.size
+    }
+}
+
+/// Where the glyph after `gl` should start if nothing moved the pen.
+fn expected_next(gl: &Glyph) -> f64 {
+    if gl.adv > 0.01 * gl.size || gl.is_space() {
+        gl.next_x
+    } else {
+        gl.next_x + 0.5 * gl.size
+    }
+}
+
+/// A bullet or item number standing in its own cell joins the text after it
+/// (when that sits a tab stop away, not a table column away); bullets are
+/// written `- `.
+fn merge_list_marker(cells: &mut Vec<Cell>) {
+    let Some(first) = cells.first() else { return };
+    let t = first.text.trim().to_string();
+    let close = cells.len() >= 2 && cells[1].x0 - cells[0].x1 < 40.0;
+    let mut chars = t.chars();
+    let single_bullet = match (chars.next(), chars.next()) {
+        (Some(c), None) => BULLETS.contains(&c),
+        _ => false,
+    };
+    if (single_bullet || is_item_number(&t)) && close {
+        let next = cells.remove(1);
+        let first = &mut cells[0];
+        first.text = if single_bullet {
+            format!("- {}", next.text)
+        } else {
+            format!("{t} {}", next.text)
+        };
+        first.x1 = next.x1;
+        return;
+    }
+    // "• text" within one cell.
+    if let Some(c) = t.chars().next()
+        && BULLETS.contains(&c)
+        && !matches!(c, '-' | '*' | '–' | '·')
+        && t[c.len_utf8()..].starts_with(' ')
+    {
+        cells[0].text = format!("- {}", t[c.len_utf8()..].trim_start());
+    }
+}
+
+/// "1." "12)" "a." "(3)"
+fn is_item_number(t: &str) -> bool {
+    let t = t.strip_prefix('(').unwrap_or(t);
+    let Some(body) = t.strip_suffix('.').or_else(|| t.strip_suffix(')')) else {
+        return false;
+    };
+    (!body.is_empty() && body.len() <= 2 && body.chars().all(|c| c.is_ascii_digit()))
+        || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+// ---------------------------------------------------------------------------
+// Page furniture
+
+/// Remove running headers/footers (same text, digits aside, at the same
+/// place on many pages) and lone page numbers at the top or bottom.
+fn remove_furniture(lines: &mut [Vec<TLine>], pages: &[PageGlyphs]) {
+    let n = lines.len();
+    let key = |l: &TLine| -> String {
+        l.text()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    '#'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let zone = |l: &TLine, h: f64| l.y < 0.12 * h || l.y > 0.88 * h;
+    // Candidates: up to 3 lines at each end of a page, inside the margins.
+    let mut counts: HashMap<(String, i64), usize> = HashMap::new();
+    let mut candidates: Vec<Vec<(usize, String, i64)>> = Vec::with_capacity(n);
+    for (p, page_lines) in lines.iter().enumerate() {
+        let h = pages.get(p).map_or(842.0, |pg| pg.height);
+        let m = page_lines.len();
+        let mut mine = Vec::new();
+        for i in (0..m.min(3)).chain(m.saturating_sub(3)..m) {
+            let l = &page_lines[i];
+            if zone(l, h) && !mine.iter().any(|(j, _, _)| *j == i) {
+                let k = key(l);
+                let y = (l.y / 3.0).round() as i64;
+                mine.push((i, k, y));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (_, k, y) in &mine {
+            for dy in -1..=1 {
+                if seen.insert((k.clone(), y + dy)) {
+                    *counts.entry((k.clone(), y + dy)).or_default() += 1;
+                }
+            }
+        }
+        candidates.push(mine);
+    }
+    let needed = if n >= 3 { n.div_ceil(2).max(3) } else { 2 };
+    for (p, mine) in candidates.into_iter().enumerate() {
+        let h = pages.get(p).map_or(842.0, |pg| pg.height);
+        let m = lines[p].len();
+        let mut drop: Vec<usize> = Vec::new();
+        for (i, k, y) in mine {
+            let repeated = n >= 2 && counts.get(&(k.clone(), y)).copied().unwrap_or(0) >= needed;
+            let edge = i == 0 || i + 1 == m;
+            let page_number =
+                edge && zone(&lines[p][i], h) && is_page_number(&lines[p][i].text(), n);
+            if repeated || page_number {
+                drop.push(i);
+            }
+        }
+        drop.sort_unstable();
+        for i in drop.into_iter().rev() {
+            lines[p].remove(i);
+        }
+    }
+}
+
+/// "3", "- 3 -", "Side 3", "Side 3 af 12", "Page 3 of 12". A bare number
+/// must be small enough to be a page number of a `pages`-page document
+/// (allowing for an excerpt of a longer one).
+fn is_page_number(t: &str, pages: usize) -> bool {
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^[-–\s]*(?:(side|page|s\.)\s*)?(\d{1,4})(\s*(af|of|ud af)\s*\d{1,4})?[-–\s]*$",
+        )
+        .unwrap()
+    });
+    let Some(c) = RE.captures(t.trim()) else {
+        return false;
+    };
+    if c.get(1).is_some() || c.get(3).is_some() {
+        return true;
+    }
+    c[2].parse::<usize>()
+        .is_ok_and(|v| v >= 1 && v <= 2 * pages + 20)
+}
+
+/// Usual line pitch per size and the text column width.
+fn line_stats(lines: &[Vec<TLine>], stats: &mut Stats) {
+    let mut hist: HashMap<i64, HashMap<i64, usize>> = HashMap::new();
+    let mut lefts = Vec::new();
+    let mut rights = Vec::new();
+    for page in lines {
+        for w in page.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if (a.size - b.size).abs() < 0.3 && a.cells.len() == 1 && b.cells.len() == 1 {
+                let gap = b.y - a.y;
+                if gap > 0.9 * a.size && gap < 2.0 * a.size {
+                    *hist
+                        .entry((a.size * 2.0).round() as i64)
+                        .or_default()
+                        .entry((gap * 10.0).round() as i64)
+                        .or_default() += 1;
+                }
+            }
+        }
+        for l in page {
+            if (l.size - stats.body).abs() < 0.3 && l.cells.len() == 1 {
+                lefts.push(l.x0());
+                rights.push(l.x1());
+            }
+        }
+    }
+    for (size, h) in hist {
+        if let Some((gap, _)) = h.into_iter().max_by_key(|&(g, c)| (c, -g)) {
+            stats.pitch.insert(size, gap as f64 / 10.0);
+        }
+    }
+    let pct = |v: &mut Vec<f64>, q: f64| -> f64 {
+        if v.is_empty() {
+            return 0.0;
+        }
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[((v.len() - 1) as f64 * q) as usize]
+    };
+    let left = pct(&mut lefts, 0.1);
+    let right = pct(&mut rights, 0.9);
+    stats.text_width = (right - left).max(100.0);
+    stats.text_left = left;
+}
+
+// ---------------------------------------------------------------------------
+// Blocks
+
+/// Split a page's lines into table runs and paragraphs. `open_table` is the
+/// font size of a table the previous page ended with: small single-cell
+/// lines at the top of this page continue it.
+fn page_blocks(lines: &[TLine], stats: &Stats, open_table: Option<f64>) -> Vec<Block> {
+    let n = lines.len();
+    let mut in_table: Vec<bool> = lines.iter().map(|l| l.cells.len() >= 2).collect();
+    if let Some(size) = open_table {
+        for (i, l) in lines.iter().enumerate() {
+            let continues = (l.size - size).abs() <= 0.3
+                && size < stats.body - 0.6
+                && l.x1() - l.x0() < 0.7 * stats.text_width
+                && (i == 0 || l.y - lines[i - 1].y <= 4.0 * size);
+            if !continues {
+                break;
+            }
+            in_table[i] = true;
+        }
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 0..n {
+            if in_table[i] {
+                continue;
+            }
+            let after = i > 0 && in_table[i - 1] && absorbs(&lines[i - 1], &lines[i], true, stats);
+            let before =
+                i + 1 < n && in_table[i + 1] && absorbs(&lines[i + 1], &lines[i], false, stats);
+            if after || before {
+                in_table[i] = true;
+                changed = true;
+            }
+        }
+    }
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        if in_table[i] {
+            while j < n
+                && in_table[j]
+                && lines[j].y - lines[j - 1].y <= 5.0 * lines[j].size.max(lines[j - 1].size)
+            {
+                j += 1;
+            }
+            blocks.push(Block::Lines(lines[i..j].to_vec()));
+        } else {
+            while j < n && !in_table[j] {
+                j += 1;
+            }
+            blocks.extend(paragraphs(&lines[i..j], stats).into_iter().map(Block::Para));
+        }
+        i = j;
+    }
+    blocks
+}
+
+/// Does the table line `t` take in the single-cell line `l` next to it
+/// (`l_after`: `l` comes after `t`)?
+fn absorbs(t: &TLine, l: &TLine, l_after: bool, stats: &Stats) -> bool {
+    if l.cells.len() != 1 || (l.size - t.size).abs() > 0.6 {
+        return false;
+    }
+    let gap = (l.y - t.y).abs();
+    // Lines that overlap vertically share a band (vertically centred cells).
+    if gap < 0.62 * l.size.min(t.size) {
+        return true;
+    }
+    let narrow = l.x1() - l.x0() < 0.7 * stats.text_width;
+    // Small type next to a table: group rows, captions, wrapped cells.
+    if l.size < stats.body - 0.6 && gap <= 4.0 * l.size && narrow {
+        return true;
+    }
+    // A cell's next (or previous) line, a line pitch away, inside a cell.
+    let aligned_later = t.cells.iter().skip(1).any(|c| (c.x0 - l.x0()).abs() <= 2.0);
+    if gap <= 1.6 * l.size
+        && t.cells.len() >= 2
+        && t.cells
+            .iter()
+            .any(|c| l.x0() >= c.x0 - 2.0 && l.x0() <= c.x1)
+        && (l_after || narrow || aligned_later)
+    {
+        return true;
+    }
+    // The next line of a wide cell in a column other than the first.
+    if t.cells.len() == 1
+        && gap <= 1.6 * l.size
+        && (t.x0() - l.x0()).abs() <= 2.0
+        && l.x0() > stats.text_left + 2.0 * l.size
+    {
+        return true;
+    }
+    // A row whose only cell starts under a column other than the first.
+    gap <= 3.0 * l.size && aligned_later
+}
+
+/// Median font size of some lines.
+fn median_size(lines: &[TLine]) -> f64 {
+    let mut s: Vec<f64> = lines.iter().map(|l| l.size).collect();
+    s.sort_by(|a, b| a.total_cmp(b));
+    s.get(s.len() / 2).copied().unwrap_or(10.0)
+}
+
+/// Key of a font size in maps.
+fn size_key(size: f64) -> i64 {
+    (size * 2.0).round() as i64
+}
+
+/// Table font sizes whose tables leave clearly more space between rows than
+/// between the lines of a cell (so lines a line-pitch apart share a row).
+fn banded_sizes(blocks: &[Vec<Block>]) -> HashMap<i64, bool> {
+    let mut counts: HashMap<i64, (usize, usize)> = HashMap::new();
+    for block in blocks.iter().flatten() {
+        if let Block::Lines(run) = block {
+            let size = median_size(run);
+            let entry = counts.entry(size_key(size)).or_default();
+            for w in run.windows(2) {
+                let g = w[1].y - w[0].y;
+                if g >= 1.9 * size {
+                    entry.0 += 1;
+                } else if g >= 0.62 * size && g <= 1.45 * size {
+                    entry.1 += 1;
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(k, (wide, _))| (k, wide >= 3))
+        .collect()
+}
+
+/// Group a table's lines into rows: lines that overlap vertically always
+/// share a row; lines a line-pitch apart share one when the document's
+/// tables of this size separate their rows by clearly more.
+fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> {
+    let size = median_size(lines);
+    let gaps: Vec<f64> = lines.windows(2).map(|w| w[1].y - w[0].y).collect();
+    let small = |g: f64| g <= 1.45 * size;
+    let has_wide = gaps.iter().any(|&g| g >= 1.9 * size);
+    let all_small = gaps.iter().all(|&g| small(g));
+    let bimodal = (has_wide && gaps.iter().any(|&g| small(g)))
+        || (all_small && banded.get(&size_key(size)).copied().unwrap_or(false));
+    let mut rows: Vec<Row> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let join = i > 0 && {
+            let g = gaps[i - 1];
+            g < 0.62 * size || (bimodal && small(g))
+        };
+        if !join || rows.is_empty() {
+            rows.push(Row {
+                page: line.page,
+                cells: Vec::new(),
+            });
+        }
+        let row = rows.last_mut().unwrap();
+        for c in &line.cells {
+            match row.cells.iter_mut().find(|r| c.x0 < r.x1 && c.x1 > r.x0) {
+                Some(r) => {
+                    r.text = join_text(&r.text, &c.text);
+                    r.x0 = r.x0.min(c.x0);
+                    r.x1 = r.x1.max(c.x1);
+                }
+                None => row.cells.push(c.clone()),
+            }
+        }
+        row.cells.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    }
+    rows
+}
+
+/// A column while rows are added: extent and number of cells.
+#[derive(Debug, Clone)]
+struct Col {
+    x0: f64,
+    x1: f64,
+    count: usize,
+}
+
+/// Add a row's cells to running columns.
+fn add_to_cols(cols: &mut Vec<Col>, row: &Row) {
+    for c in &row.cells {
+        let hits: Vec<usize> = (0..cols.len())
+            .filter(|&k| c.x0 < cols[k].x1 && c.x1 > cols[k].x0)
+            .collect();
+        match hits.as_slice() {
+            [] => cols.push(Col {
+                x0: c.x0,
+                x1: c.x1,
+                count: 1,
+            }),
+            [k] => {
+                let col = &mut cols[*k];
+                col.x0 = col.x0.min(c.x0);
+                col.x1 = col.x1.max(c.x1);
+                col.count += 1;
+            }
+            [k, ..] => cols[*k].count += 1,
+        }
+    }
+    cols.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+}
+
+/// Does `row` break the layout of the columns built so far (a cell across two
+/// established columns, or two cells in one)?
+fn conflicts(cols: &[Col], row: &Row) -> bool {
+    let established: Vec<&Col> = cols.iter().filter(|c| c.count >= 2).collect();
+    let mut used = vec![0usize; established.len()];
+    for c in &row.cells {
+        let hits: Vec<usize> = (0..established.len())
+            .filter(|&k| c.x0 < established[k].x1 - 0.5 && c.x1 > established[k].x0 + 0.5)
+            .collect();
+        if hits.len() >= 2 {
+            return true;
+        }
+        for k in hits {
+            used[k] += 1;
+            if used[k] >= 2 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Split rows into tables where the column layout changes.
+fn split_tables(rows: Vec<Row>) -> Vec<Vec<Row>> {
+    let mut tables: Vec<Vec<Row>> = Vec::new();
+    let mut cols: Vec<Col> = Vec::new();
+    for row in rows {
+        if tables.is_empty() || conflicts(&cols, &row) {
+            tables.push(Vec::new());
+            cols.clear();
+        }
+        add_to_cols(&mut cols, &row);
+        tables.last_mut().unwrap().push(row);
+    }
+    tables
+}
+
+/// The columns of a table: x-runs covered by cells, leaving out cells that
+/// span a gap between other cells. Returns (x0, x1) per column.
+fn columns(rows: &[Row]) -> Vec<(f64, f64)> {
+    let cells: Vec<&Cell> = rows.iter().flat_map(|r| &r.cells).collect();
+    if cells.is_empty() {
+        return Vec::new();
+    }
+    let lo = cells.iter().map(|c| c.x0).fold(f64::INFINITY, f64::min);
+    let hi = cells.iter().map(|c| c.x1).fold(f64::NEG_INFINITY, f64::max);
+    const STEP: f64 = 0.5;
+    let nbins = (((hi - lo) / STEP).ceil() as usize + 1).min(20_000);
+    let bin = |x: f64| (((x - lo) / STEP) as usize).min(nbins - 1);
+    let range = |c: &Cell| {
+        let a = bin(c.x0);
+        let b = bin(c.x1).max(a);
+        a..=b
+    };
+    let mut cover = vec![0u32; nbins];
+    for c in &cells {
+        for k in range(c) {
+            cover[k] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..cells.len()).collect();
+    order.sort_by(|&a, &b| (cells[b].x1 - cells[b].x0).total_cmp(&(cells[a].x1 - cells[a].x0)));
+    let mut spanning = vec![false; cells.len()];
+    for i in order {
+        let r = range(cells[i]);
+        let (a, b) = (*r.start(), *r.end());
+        // A bin only this cell covers, with others' cells on both sides.
+        let private: Vec<usize> = (a..=b).filter(|&k| cover[k] == 1).collect();
+        let spans = private
+            .iter()
+            .any(|&k| (a..k).any(|j| cover[j] >= 2) && (k + 1..=b).any(|j| cover[j] >= 2));
+        if spans {
+            spanning[i] = true;
+            for k in a..=b {
+                cover[k] -= 1;
+            }
+        }
+    }
+    let mut cols = Vec::new();
+    let mut k = 0;
+    while k < nbins {
+        if cover[k] == 0 {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < nbins && cover[k] > 0 {
+            k += 1;
+        }
+        cols.push((lo + start as f64 * STEP, lo + k as f64 * STEP));
+    }
+    cols
+}
+
+/// Which column a cell belongs to.
+fn column_of(cols: &[(f64, f64)], c: &Cell) -> usize {
+    let overlap = |k: usize| (c.x1.min(cols[k].1) - c.x0.max(cols[k].0)).max(0.0);
+    let mid = (c.x0 + c.x1) / 2.0;
+    if let Some(k) = (0..cols.len()).find(|&k| mid >= cols[k].0 && mid <= cols[k].1) {
+        return k;
+    }
+    if let Some(k) = (0..cols.len()).find(|&k| overlap(k) > 0.0) {
+        return k;
+    }
+    (0..cols.len())
+        .min_by(|&a, &b| {
+            let d = |k: usize| (cols[k].0 - c.x0).abs();
+            d(a).total_cmp(&d(b))
+        })
+        .unwrap_or(0)
+}
+
+/// A cell spanning several columns goes to the first one it overlaps.
+fn first_column_of(cols: &[(f64, f64)], c: &Cell) -> usize {
+    (0..cols.len())
+        .find(|&k| c.x0 < cols[k].1 && c.x1 > cols[k].0)
+        .unwrap_or_else(|| column_of(cols, c))
+}
+
+/// A cell that holds a number ("-6.356", "0,475", "6 år", "55.2581)").
+fn looks_numeric(t: &str) -> bool {
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let other = t
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !" .,-−–%*()".contains(*c))
+        .count();
+    digits > 0 && other <= 2
+}
+
+/// Render a table: one `\t`-joined line per row, every row as wide as the
+/// table; also returns the number of columns.
+fn render_table(rows: &[Row]) -> (Vec<(u32, String)>, usize) {
+    let cols = columns(rows);
+    let n = cols.len().max(1);
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut texts: Vec<String> = vec![String::new(); n];
+        for c in &row.cells {
+            let k = if cols
+                .iter()
+                .filter(|col| c.x0 < col.1 && c.x1 > col.0)
+                .count()
+                > 1
+            {
+                first_column_of(&cols, c)
+            } else {
+                column_of(&cols, c)
+            }
+            .min(n - 1);
+            if texts[k].is_empty() {
+                texts[k] = c.text.clone();
+            } else {
+                texts[k] = format!("{} {}", texts[k], c.text);
+            }
+        }
+        if texts.iter().any(|t| !t.is_empty()) {
+            out.push((row.page, texts.join("\t")));
+        }
+    }
+    (out, n)
+}
+
+// ---------------------------------------------------------------------------
+// Paragraphs
+
+/// Join non-table lines into paragraphs.
+fn paragraphs(lines: &[TLine], stats: &Stats) -> Vec<Para> {
+    let mut paras: Vec<Para> = Vec::new();
+    let mut prev: Option<&TLine> = None;
+    for l in lines {
+        let text = l.text();
+        let new = match (prev, paras.last()) {
+            (Some(p), Some(para)) => {
+                let gap = l.y - p.y;
+                // A bullet always starts an item; "10. …" only after a line
+                // that stopped short (else it is a wrapped line's start).
+                let starts_item = text.starts_with("- ")
+                    || (is_list_item(&text) && p.x1() - p.x0() < 0.85 * stats.text_width);
+                (l.size - para.size).abs() > 0.6
+                    || gap > 1.3 * stats.pitch(l.size)
+                    || gap < 0.0
+                    || starts_item
+                    || l.bold != para.bold
+                    || (is_list_item(&para.text) && l.x0() < para.x0 - 0.5 * l.size)
+            }
+            _ => true,
+        };
+        if new {
+            paras.push(Para {
+                page: l.page,
+                size: l.size,
+                bold: l.bold,
+                text,
+                last_width: l.x1() - l.x0(),
+                x0: l.x0(),
+            });
+        } else {
+            let para = paras.last_mut().unwrap();
+            para.text = join_text(&para.text, &text);
+            para.last_width = l.x1() - l.x0();
+        }
+        prev = Some(l);
+    }
+    paras
+}
+
+/// Join two pieces of text across a line break: a break hyphen stays (the
+/// scorer and parser treat "Om-sorg" and "Omsorg" alike) unless it is a soft
+/// hyphen; "Sundheds- og" keeps its space.
+fn join_text(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        return b.to_string();
+    }
+    if let Some(stem) = a.strip_suffix('\u{ad}') {
+        return format!("{stem}{b}");
+    }
+    if a.ends_with('-') && a.chars().rev().nth(1).is_some_and(|c| c.is_alphanumeric()) {
+        let first: String = b
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        let keeps_space = [
+            "og", "eller", "samt", "til", "som", "end", "and", "or", "men",
+        ]
+        .contains(&first.as_str());
+        if !keeps_space && b.chars().next().is_some_and(|c| c.is_alphanumeric()) {
+            return format!("{a}{b}");
+        }
+    }
+    format!("{a} {b}")
+}
+
+/// A list item: "- x", "1. x", "a) x".
+fn is_list_item(t: &str) -> bool {
+    if t.starts_with("- ") {
+        return true;
+    }
+    let Some((first, rest)) = t.split_once(' ') else {
+        return false;
+    };
+    is_item_number(first) && !rest.is_empty()
+}
+
+/// Ends like a sentence or a lead-in.
+fn ends_sentence(t: &str) -> bool {
+    t.trim_end().ends_with(['.', ':', ';', '!', '?', '"', '”'])
+}
+
+/// A line broken by hand inside a list of names ("Mødedeltagere Lars
+/// Holte, …, Kathrine Seier" / "Skastrup, Anya Krogh Manghezi"): the PDF
+/// shows it like a paragraph break, the source had a plain line break.
+fn continues_list_of_names(q: &Para, p: &Para, stats: &Stats) -> bool {
+    let capitalised = |w: Option<&str>| {
+        w.and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_uppercase())
+    };
+    stats.heading_level(q.size).is_none()
+        && (q.size - p.size).abs() < 0.3
+        && q.bold == p.bold
+        && !is_list_item(&p.text)
+        && !is_list_item(&q.text)
+        && q.last_width >= 0.6 * stats.text_width
+        && !ends_sentence(&q.text)
+        && q.text.matches(", ").count() >= 2
+        && capitalised(q.text.split_whitespace().last())
+        && capitalised(p.text.split_whitespace().next())
+}
+
+/// Join a table or paragraph that runs over a page break.
+fn join_across_pages(blocks: &mut [Vec<Block>], stats: &Stats) {
+    for p in 1..blocks.len() {
+        let (head, tail) = blocks.split_at_mut(p);
+        let Some(prev) = head.iter_mut().rev().find_map(|b| b.last_mut()) else {
+            continue;
+        };
+        let Some(next) = tail[0].first() else {
+            continue;
+        };
+        match (prev, next) {
+            (Block::Table(a), Block::Table(b)) => {
+                let mut cols = Vec::new();
+                for r in &a.rows {
+                    add_to_cols(&mut cols, r);
+                }
+                if b.rows.iter().take(3).all(|r| !conflicts(&cols, r)) {
+                    let rows = b.rows.clone();
+                    a.rows.extend(rows);
+                    tail[0].remove(0);
+                }
+            }
+            (Block::Para(a), Block::Para(b)) => {
+                let body = |s: f64| (s - stats.body).abs() < 0.6;
+                if body(a.size)
+                    && (a.size - b.size).abs() < 0.3
+                    && a.bold == b.bold
+                    && a.last_width >= 0.85 * stats.text_width
+                    && !ends_sentence(&a.text)
+                    && !is_list_item(&b.text)
+                {
+                    a.text = join_text(&a.text, &b.text);
+                    a.last_width = b.last_width;
+                    tail[0].remove(0);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Output
+
+/// Emit the blocks as lines: empty lines between blocks, none between list
+/// items or where a line was broken by hand inside a paragraph.
+fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    let mut prev_para: Option<&Para> = None;
+    let mut prev_columns = 0usize;
+    let push = |out: &mut Vec<Line>, text: String, page: u32, heading: Option<u8>, bold: bool| {
+        let number = out.len() as u32 + 1;
+        out.push(Line {
+            text,
+            page: Some(page),
+            number,
+            heading,
+            bold,
+        });
+    };
+    let blank = |out: &mut Vec<Line>, page: u32| {
+        if out.last().is_some_and(|l| !l.text.is_empty()) {
+            let number = out.len() as u32 + 1;
+            out.push(Line {
+                text: String::new(),
+                page: Some(page),
+                number,
+                heading: None,
+                bold: false,
+            });
+        }
+    };
+    for block in blocks.iter().flatten() {
+        match block {
+            Block::Lines(_) => {}
+            Block::Table(part) => {
+                let (rendered, columns) = render_table(&part.rows);
+                // Rows that only lost the table's layout (a row block printed
+                // with fewer columns) stay in the table, right-aligned later.
+                let continues = part.after_split
+                    && columns < prev_columns
+                    && part.rows.iter().all(|r| {
+                        r.cells.len() >= 2 && r.cells.last().is_some_and(|c| looks_numeric(&c.text))
+                    });
+                if let Some((page, _)) = rendered.first()
+                    && !continues
+                {
+                    blank(&mut out, *page);
+                }
+                prev_columns = columns;
+                for (page, text) in rendered {
+                    push(&mut out, text, page, None, false);
+                }
+                prev_para = None;
+            }
+            Block::Para(p) => {
+                let heading = stats.heading_level(p.size);
+                let tight = prev_para.is_some_and(|q| {
+                    let both_items = is_list_item(&q.text) && is_list_item(&p.text);
+                    both_items || (heading.is_none() && continues_list_of_names(q, p, stats))
+                });
+                if !tight {
+                    blank(&mut out, p.page);
+                }
+                push(&mut out, p.text.clone(), p.page, heading, p.bold);
+                prev_para = Some(p);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(x0: f64, x1: f64, text: &str) -> Cell {
+        Cell {
+            x0,
+            x1,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn spanning_header_goes_to_its_first_column() {
+        let rows = vec![
+            Row {
+                page: 1,
+                cells: vec![cell(0.0, 40.0, "Udvalg"), cell(100.0, 220.0, "Effekt")],
+            },
+            Row {
+                page: 1,
+                cells: vec![cell(100.0, 120.0, "2025"), cell(200.0, 220.0, "2026")],
+            },
+            Row {
+                page: 1,
+                cells: vec![
+                    cell(0.0, 30.0, "A"),
+                    cell(105.0, 120.0, "1"),
+                    cell(205.0, 220.0, "2"),
+                ],
+            },
+        ];
+        let lines: Vec<String> = render_table(&rows).0.into_iter().map(|(_, t)| t).collect();
+        assert_eq!(lines, vec!["Udvalg\tEffekt\t", "\t2025\t2026", "A\t1\t2"]);
+    }
+
+    #[test]
+    fn layout_change_splits_tables() {
+        let row = |cells: Vec<Cell>| Row { page: 1, cells };
+        let rows = vec![
+            row(vec![cell(0.0, 40.0, "a"), cell(50.0, 90.0, "b")]),
+            row(vec![cell(0.0, 30.0, "c"), cell(50.0, 80.0, "d")]),
+            row(vec![cell(0.0, 70.0, "long label"), cell(100.0, 120.0, "e")]),
+        ];
+        assert_eq!(split_tables(rows).len(), 2);
+    }
+
+    #[test]
+    fn break_hyphens_join() {
+        assert_eq!(join_text("Sundheds-", "og Omsorg"), "Sundheds- og Omsorg");
+        assert_eq!(join_text("it-", "systemer"), "it-systemer");
+        assert_eq!(join_text("a", "b"), "a b");
+    }
+
+    #[test]
+    fn page_numbers_are_recognised() {
+        assert!(is_page_number("Side 3 af 12", 12));
+        assert!(is_page_number("- 4 -", 12));
+        assert!(!is_page_number("Punkt 4", 12));
+        assert!(!is_page_number("21/497", 12));
+        assert!(!is_page_number("2021", 12));
+    }
+}

@@ -1,0 +1,1018 @@
+//! Reading the file with lopdf and preparing it for pdf-extract.
+//!
+//! pdf-extract panics on many things real producers write and ignores a few
+//! others. Before it runs, this module
+//!
+//! - rebuilds the cross-reference table when lopdf cannot read it (objects
+//!   found by scanning for `N G obj`), and adds a missing `%PDF-` header;
+//! - reads encrypted files with the empty user password (a real user
+//!   password → `pdf-encrypted`);
+//! - refuses any stream that inflates past [`Limits::max_inflate`];
+//! - copies inherited `Resources`/`MediaBox` onto each page (pdf-extract walks
+//!   `Parent` links without a cycle check) and drops repeated pages of a page
+//!   tree that cites itself;
+//! - rewrites width arrays of CID fonts written as ranges (`c_first c_last w`,
+//!   which pdf-extract misreads) into the list form;
+//! - rewrites every content stream: `%` comments stripped (lopdf's content
+//!   parser stops at some of them and the rest of the page is lost), `'` and
+//!   `"` turned into `T*`+`Tj` (pdf-extract ignores them), and only the
+//!   operators that place text kept (images, paths, colours, graphics states
+//!   and marked content dropped, as are operators with bad operands and
+//!   references to missing fonts or XObjects). Form XObjects are copied per
+//!   use with the current transformation prepended, because pdf-extract
+//!   starts every form with an identity matrix;
+//! - records, for every string shown, whether its font is bold or a
+//!   Wingdings-like symbol font (pdf-extract does not pass the font on).
+
+use super::{Limits, warning};
+use crate::error::FileError;
+use crate::record::Issue;
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+/// Most form XObject copies made for one document.
+const MAX_FORM_COPIES: usize = 4000;
+/// Most content operators kept for one document.
+const MAX_OPERATIONS: usize = 20_000_000;
+/// Deepest nesting of form XObjects followed.
+const MAX_FORM_DEPTH: usize = 12;
+/// Most entries one width range may expand to.
+const MAX_WIDTH_RANGE: i64 = 65_536;
+
+/// Style of the font of one shown string, and which operator showed it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Style {
+    /// The font is bold (name or weight).
+    pub bold: bool,
+    /// The font is a pictogram font (Wingdings, Webdings, ZapfDingbats),
+    /// whose codes stand for boxes and bullets.
+    pub symbol: bool,
+    /// Running number of the text-showing operator (`Tj`, `TJ`, …) on the
+    /// page: glyphs of one operator were laid out together.
+    pub op: u32,
+}
+
+/// A document ready for pdf-extract.
+pub(super) struct Loaded {
+    /// The prepared document.
+    pub doc: Document,
+    /// Pages to extract: (pdf-extract page number, object id), each page once.
+    pub pages: Vec<(u32, ObjectId)>,
+    /// Per page (same order as `pages`), the style of each shown string in
+    /// the order pdf-extract shows them.
+    pub fonts: Vec<Vec<Style>>,
+    /// Warnings raised while loading.
+    pub warnings: Vec<Issue>,
+    /// Number of pages in the page tree.
+    pub page_count: u32,
+}
+
+/// Load and prepare a PDF.
+pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
+    let mut warnings = Vec::new();
+    if !bytes.windows(5).any(|w| w == b"%PDF-") && find_objects(bytes).is_empty() {
+        return Err(FileError::PdfMalformed(
+            "not a PDF file (no %PDF- header and no objects)".into(),
+        ));
+    }
+    let mut doc = match Document::load_mem(bytes) {
+        Ok(doc) => doc,
+        Err(e) if is_password_error(&e) => return Err(FileError::PdfEncrypted),
+        Err(e) => match repair(bytes).and_then(|b| Document::load_mem(&b).ok()) {
+            Some(doc) => {
+                warnings.push(warning(
+                    "pdf-xref-repaired",
+                    format!("the cross-reference table was rebuilt ({e})"),
+                ));
+                doc
+            }
+            None => {
+                return Err(FileError::PdfMalformed(format!(
+                    "cannot parse the file: {e}"
+                )));
+            }
+        },
+    };
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(FileError::PdfEncrypted);
+    }
+    if doc.get_pages().is_empty()
+        && let Some(repaired) = repair(bytes).and_then(|b| Document::load_mem(&b).ok())
+        && !repaired.is_encrypted()
+        && !repaired.get_pages().is_empty()
+    {
+        warnings.push(warning(
+            "pdf-xref-repaired",
+            "the page tree was unreachable; the cross-reference table was rebuilt",
+        ));
+        doc = repaired;
+    }
+    check_inflation(&doc, limits.max_inflate)?;
+
+    let all_pages = doc.get_pages();
+    let page_count = all_pages.len() as u32;
+    let mut seen = HashSet::new();
+    let pages: Vec<(u32, ObjectId)> = all_pages
+        .into_iter()
+        .filter(|(_, id)| seen.insert(*id))
+        .collect();
+    if pages.is_empty() {
+        return Err(FileError::PdfMalformed("the document has no pages".into()));
+    }
+    if (pages.len() as u32) < page_count {
+        warnings.push(warning(
+            "pdf-page-tree-cycle",
+            format!(
+                "the page tree lists pages more than once; {} distinct pages read",
+                pages.len()
+            ),
+        ));
+    }
+    fix_cid_widths(&mut doc);
+    let fonts = prepare_pages(&mut doc, &pages, &mut warnings);
+    Ok(Loaded {
+        doc,
+        pages,
+        fonts,
+        warnings,
+        page_count: page_count.max(1),
+    })
+}
+
+/// True when lopdf failed because the file needs a password.
+fn is_password_error(e: &lopdf::Error) -> bool {
+    matches!(
+        e,
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Cross-reference repair
+
+/// Offsets of `N G obj` headers: (object number, generation, offset).
+fn find_objects(bytes: &[u8]) -> Vec<(u32, u16, usize)> {
+    static OBJ: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r"(?-u)(?:^|[^0-9])(\d{1,9})[ \t\r\n\f\x00]+(\d{1,5})[ \t\r\n\f\x00]+obj\b",
+        )
+        .unwrap()
+    });
+    OBJ.captures_iter(bytes)
+        .filter_map(|c| {
+            let num = std::str::from_utf8(&c[1]).ok()?.parse().ok()?;
+            let generation = std::str::from_utf8(&c[2]).ok()?.parse().ok()?;
+            Some((num, generation, c.get(1)?.start()))
+        })
+        .collect()
+}
+
+/// Rebuild the file with a fresh header and a cross-reference table that
+/// points at every `N G obj` found (the last copy of an object wins).
+fn repair(bytes: &[u8]) -> Option<Vec<u8>> {
+    static KEY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(
+            r"(?-u)/(Root|Info|Encrypt)[ \t\r\n]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+R",
+        )
+        .unwrap()
+    });
+    static ID: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?-u)/ID[ \t\r\n]*\[[^\]]{0,600}\]").unwrap()
+    });
+    static CATALOG: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?-u)/Type[ \t\r\n]*/Catalog\b").unwrap()
+    });
+    let objects = find_objects(bytes);
+    if objects.is_empty() {
+        return None;
+    }
+    const HEADER: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+    let mut offsets: HashMap<u32, (u16, usize)> = HashMap::new();
+    for &(num, generation, off) in &objects {
+        offsets.insert(num, (generation, off + HEADER.len()));
+    }
+    let mut keys: HashMap<Vec<u8>, String> = HashMap::new();
+    for c in KEY.captures_iter(bytes) {
+        let reference = format!(
+            "{} {} R",
+            String::from_utf8_lossy(&c[2]),
+            String::from_utf8_lossy(&c[3])
+        );
+        keys.insert(c[1].to_vec(), reference);
+    }
+    if !keys.contains_key(b"Root".as_slice()) {
+        // No trailer: the catalog is the object holding /Type /Catalog.
+        let catalog = objects.iter().rev().find(|&&(_, _, off)| {
+            let end = (off + 4096).min(bytes.len());
+            let text = &bytes[off..end];
+            let text = match text.windows(6).position(|w| w == b"endobj") {
+                Some(p) => &text[..p],
+                None => text,
+            };
+            CATALOG.is_match(text)
+        })?;
+        keys.insert(b"Root".to_vec(), format!("{} {} R", catalog.0, catalog.1));
+    }
+    let size = offsets.keys().max().copied().unwrap_or(0) + 1;
+    let mut out = Vec::with_capacity(bytes.len() + 64 + size as usize * 20);
+    out.extend_from_slice(HEADER);
+    out.extend_from_slice(bytes);
+    out.push(b'\n');
+    let xref_at = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
+    for num in 0..size {
+        match offsets.get(&num) {
+            Some(&(generation, off)) if num > 0 => {
+                out.extend_from_slice(format!("{off:010} {generation:05} n\r\n").as_bytes())
+            }
+            _ => out.extend_from_slice(b"0000000000 65535 f\r\n"),
+        }
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size {size}").as_bytes());
+    for key in ["Root", "Info", "Encrypt"] {
+        if let Some(r) = keys.get(key.as_bytes()) {
+            out.extend_from_slice(format!(" /{key} {r}").as_bytes());
+        }
+    }
+    if let Some(id) = ID.find_iter(bytes).last() {
+        out.push(b' ');
+        out.extend_from_slice(id.as_bytes());
+    }
+    out.extend_from_slice(format!(" >>\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    Some(out)
+}
+
+// ---------------------------------------------------------------------------
+// Decompression bombs
+
+/// Refuse the file when a stream other than an image inflates past `limit`.
+/// Images are never decoded (their `Do` is dropped below).
+fn check_inflation(doc: &Document, limit: u64) -> Result<(), FileError> {
+    for (id, object) in &doc.objects {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if is_image(doc, stream) {
+            continue;
+        }
+        let Ok(filters) = stream.filters() else {
+            continue;
+        };
+        if filters.first() != Some(&b"FlateDecode".as_slice()) {
+            continue;
+        }
+        if inflated_size(&stream.content, limit) > limit {
+            return Err(FileError::PdfTooLarge(format!(
+                "stream {} {} inflates past {} MiB",
+                id.0,
+                id.1,
+                limit >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// How many bytes `data` inflates to, counting no further than `limit + 1`.
+fn inflated_size(data: &[u8], limit: u64) -> u64 {
+    let zlib = flate2::read::ZlibDecoder::new(data);
+    let n = count(zlib, limit);
+    if n > 0 {
+        return n;
+    }
+    count(flate2::read::DeflateDecoder::new(data), limit)
+}
+
+/// Bytes read from `r` (stopping at an error or past `limit`).
+fn count(r: impl Read, limit: u64) -> u64 {
+    let mut r = r.take(limit + 1);
+    let mut buf = [0u8; 64 * 1024];
+    let mut n = 0u64;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) | Err(_) => return n,
+            Ok(k) => n += k as u64,
+        }
+    }
+}
+
+/// True for image XObjects.
+fn is_image(doc: &Document, stream: &Stream) -> bool {
+    stream
+        .dict
+        .get(b"Subtype")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_name().ok())
+        == Some(b"Image".as_slice())
+}
+
+// ---------------------------------------------------------------------------
+// Fonts
+
+/// Rewrite `W` arrays of CID fonts from range form (`c_first c_last w`,
+/// misread by pdf-extract) into list form (`c_first [w w …]`).
+fn fix_cid_widths(doc: &mut Document) {
+    let mut fixes: Vec<(ObjectId, Vec<Object>)> = Vec::new();
+    for (id, object) in &doc.objects {
+        let Ok(dict) = object.as_dict() else { continue };
+        if !matches!(
+            dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()),
+            Some(b"CIDFontType0" | b"CIDFontType2")
+        ) {
+            continue;
+        }
+        let Some(w) = dict
+            .get(b"W")
+            .ok()
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+        else {
+            continue;
+        };
+        let w: Vec<&Object> = w.iter().map(|o| deref(doc, o)).collect();
+        let mut fixed = Vec::with_capacity(w.len());
+        let mut changed = false;
+        let mut i = 0;
+        while i + 1 < w.len() {
+            if let Object::Array(list) = w[i + 1] {
+                fixed.push(w[i].clone());
+                fixed.push(Object::Array(
+                    list.iter().map(|o| deref(doc, o).clone()).collect(),
+                ));
+                i += 2;
+            } else if i + 2 < w.len() {
+                let (Some(first), Some(last), Some(width)) =
+                    (as_int(w[i]), as_int(w[i + 1]), as_num(w[i + 2]))
+                else {
+                    break;
+                };
+                let n = (last - first + 1).clamp(0, MAX_WIDTH_RANGE);
+                fixed.push(Object::Integer(first));
+                fixed.push(Object::Array(
+                    (0..n).map(|_| Object::Real(width as f32)).collect(),
+                ));
+                changed = true;
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        if changed {
+            fixes.push((*id, fixed));
+        }
+    }
+    for (id, w) in fixes {
+        if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(id) {
+            dict.set("W", Object::Array(w));
+        }
+    }
+}
+
+/// The style of a font dictionary.
+fn font_style(doc: &Document, font: &Dictionary) -> Style {
+    let name = font
+        .get(b"BaseFont")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_name().ok())
+        .map(|n| String::from_utf8_lossy(n).to_ascii_lowercase())
+        .unwrap_or_default();
+    let descriptor = font
+        .get(b"FontDescriptor")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_dict().ok())
+        .or_else(|| {
+            // Type0: the descriptor sits on the descendant font.
+            font.get(b"DescendantFonts")
+                .ok()
+                .map(|o| deref(doc, o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .map(|o| deref(doc, o))
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| d.get(b"FontDescriptor").ok())
+                .map(|o| deref(doc, o))
+                .and_then(|o| o.as_dict().ok())
+        });
+    let weight = descriptor
+        .and_then(|d| d.get(b"FontWeight").ok())
+        .and_then(as_num)
+        .unwrap_or(0.0);
+    let flags = descriptor
+        .and_then(|d| d.get(b"Flags").ok())
+        .and_then(as_int)
+        .unwrap_or(0);
+    let bold = ["bold", "black", "heavy", "semibold", "demi"]
+        .iter()
+        .any(|k| name.contains(k))
+        || weight >= 600.0
+        || flags & (1 << 18) != 0;
+    let symbol = ["wingding", "webding", "dingbat"]
+        .iter()
+        .any(|k| name.contains(k));
+    Style {
+        bold,
+        symbol,
+        op: 0,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Content streams
+
+/// A 2-D affine matrix `[a b c d e f]` (PDF row-vector convention).
+type Matrix = [f64; 6];
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `m × n`: apply `m`, then `n`.
+fn concat(m: &Matrix, n: &Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+/// Changes to apply to the document once all pages are rewritten.
+struct Patches {
+    /// New objects (form copies, page content streams).
+    objects: Vec<(ObjectId, Object)>,
+    /// Per page: new content stream, new resources, media box.
+    pages: Vec<(ObjectId, ObjectId, Dictionary, Vec<f64>)>,
+}
+
+/// Walks content streams, producing the rewritten streams and the font
+/// style of every shown string.
+struct Rewriter<'a> {
+    doc: &'a Document,
+    next_id: u32,
+    objects: Vec<(ObjectId, Object)>,
+    copies: usize,
+    operations: usize,
+    styles: Vec<Style>,
+    font_styles: HashMap<ObjectId, Style>,
+    dropped_forms: usize,
+    show_ops: u32,
+}
+
+/// Graphics state the rewriter tracks.
+#[derive(Clone, Copy)]
+struct State {
+    ctm: Matrix,
+    font: Option<Style>,
+}
+
+impl<'a> Rewriter<'a> {
+    /// Record the strings one text-showing operator shows.
+    fn shown(&mut self, style: Style, strings: usize) {
+        self.show_ops += 1;
+        let style = Style {
+            op: self.show_ops,
+            ..style
+        };
+        self.styles.extend(std::iter::repeat_n(style, strings));
+    }
+
+    fn alloc(&mut self) -> ObjectId {
+        self.next_id += 1;
+        (self.next_id, 0)
+    }
+
+    /// Rewrite `ops` shown with `resources`; new XObject names used by the
+    /// rewritten stream go into `xobjects`.
+    fn walk(
+        &mut self,
+        ops: Vec<Operation>,
+        resources: &'a Dictionary,
+        xobjects: &mut Dictionary,
+        ctm: Matrix,
+        stack: &mut Vec<ObjectId>,
+    ) -> Vec<Operation> {
+        let mut out = Vec::with_capacity(ops.len() / 2);
+        let mut state = State { ctm, font: None };
+        let mut saved: Vec<State> = Vec::new();
+        for op in ops {
+            if self.operations >= MAX_OPERATIONS {
+                break;
+            }
+            self.operations += 1;
+            let operands = &op.operands;
+            match op.operator.as_str() {
+                "BT" | "ET" | "T*" => out.push(Operation::new(&op.operator, vec![])),
+                "q" => {
+                    saved.push(state);
+                    out.push(op);
+                }
+                "Q" => {
+                    if let Some(s) = saved.pop() {
+                        state = s;
+                    }
+                    out.push(op);
+                }
+                "cm" => {
+                    if let Some(m) = numbers::<6>(operands) {
+                        state.ctm = concat(&m, &state.ctm);
+                        out.push(op);
+                    }
+                }
+                "Tm" if numbers::<6>(operands).is_some() => out.push(op),
+                "Td" | "TD" if numbers::<2>(operands).is_some() => out.push(op),
+                "Tc" | "Tw" | "Tz" | "TL" | "Ts" if numbers::<1>(operands).is_some() => {
+                    out.push(op)
+                }
+                "Tf" => {
+                    if operands.len() == 2
+                        && as_num(&operands[1]).is_some()
+                        && let Some(style) = operands[0]
+                            .as_name()
+                            .ok()
+                            .and_then(|name| self.font(resources, name))
+                    {
+                        state.font = Some(style);
+                        out.push(op);
+                    }
+                }
+                "Tj" => {
+                    if let (Some(style), Some(Object::String(..))) = (state.font, operands.first())
+                    {
+                        self.shown(style, 1);
+                        out.push(op);
+                    }
+                }
+                "TJ" => {
+                    if let (Some(style), Some(Object::Array(items))) =
+                        (state.font, operands.first())
+                    {
+                        let strings = items
+                            .iter()
+                            .filter(|o| matches!(o, Object::String(..)))
+                            .count();
+                        self.shown(style, strings);
+                        out.push(op);
+                    }
+                }
+                "'" => {
+                    out.push(Operation::new("T*", vec![]));
+                    if let (Some(style), Some(s @ Object::String(..))) =
+                        (state.font, operands.first())
+                    {
+                        self.shown(style, 1);
+                        out.push(Operation::new("Tj", vec![s.clone()]));
+                    }
+                }
+                "\"" => {
+                    if operands.len() == 3
+                        && as_num(&operands[0]).is_some()
+                        && as_num(&operands[1]).is_some()
+                    {
+                        out.push(Operation::new("Tw", vec![operands[0].clone()]));
+                        out.push(Operation::new("Tc", vec![operands[1].clone()]));
+                        out.push(Operation::new("T*", vec![]));
+                        if let (Some(style), s @ Object::String(..)) = (state.font, &operands[2]) {
+                            self.shown(style, 1);
+                            out.push(Operation::new("Tj", vec![s.clone()]));
+                        }
+                    }
+                }
+                "Do" => {
+                    if let Some(name) = operands.first().and_then(|o| o.as_name().ok())
+                        && let Some(new_name) =
+                            self.form(resources, name, xobjects, state.ctm, stack)
+                    {
+                        out.push(Operation::new("Do", vec![Object::Name(new_name)]));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The style of font `name` in `resources`, or None when it is missing.
+    fn font(&mut self, resources: &Dictionary, name: &[u8]) -> Option<Style> {
+        let fonts = resources
+            .get(b"Font")
+            .ok()
+            .map(|o| deref(self.doc, o))?
+            .as_dict()
+            .ok()?;
+        let entry = fonts.get(name).ok()?;
+        let id = entry.as_reference().ok();
+        if let Some(style) = id.and_then(|id| self.font_styles.get(&id)) {
+            return Some(*style);
+        }
+        let dict = deref(self.doc, entry).as_dict().ok()?;
+        let style = font_style(self.doc, dict);
+        if let Some(id) = id {
+            self.font_styles.insert(id, style);
+        }
+        Some(style)
+    }
+
+    /// Rewrite the form XObject `name` for one use at `ctm`; returns the
+    /// name of its copy (added to `xobjects`), or None to drop the `Do`.
+    fn form(
+        &mut self,
+        resources: &'a Dictionary,
+        name: &[u8],
+        xobjects: &mut Dictionary,
+        ctm: Matrix,
+        stack: &mut Vec<ObjectId>,
+    ) -> Option<Vec<u8>> {
+        let doc = self.doc;
+        let entry = resources
+            .get(b"XObject")
+            .ok()
+            .map(|o| deref(doc, o))?
+            .as_dict()
+            .ok()?
+            .get(name)
+            .ok()?;
+        let id = entry.as_reference().ok()?;
+        let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+        let subtype = stream
+            .dict
+            .get(b"Subtype")
+            .ok()
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_name().ok());
+        if subtype != Some(b"Form".as_slice()) {
+            return None;
+        }
+        if stack.contains(&id) || stack.len() >= MAX_FORM_DEPTH || self.copies >= MAX_FORM_COPIES {
+            self.dropped_forms += 1;
+            return None;
+        }
+        self.copies += 1;
+        let matrix = stream
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| numbers::<6>(a))
+            .unwrap_or(IDENTITY);
+        let effective = concat(&matrix, &ctm);
+        let form_resources: &'a Dictionary = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .map(|o| deref(doc, o))
+            .and_then(|o| o.as_dict().ok())
+            .unwrap_or(resources);
+        let raw = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        let content = Content::decode(&strip_comments(&raw)).ok()?;
+        let mut nested = Dictionary::new();
+        stack.push(id);
+        let mut ops = self.walk(
+            content.operations,
+            form_resources,
+            &mut nested,
+            effective,
+            stack,
+        );
+        stack.pop();
+        ops.insert(
+            0,
+            Operation::new(
+                "cm",
+                effective.iter().map(|&v| Object::Real(v as f32)).collect(),
+            ),
+        );
+        let bytes = Content { operations: ops }.encode().ok()?;
+        let mut dict = stream.dict.clone();
+        dict.remove(b"Filter");
+        dict.remove(b"DecodeParms");
+        dict.remove(b"Matrix");
+        dict.set("Resources", with_xobjects(doc, form_resources, nested));
+        let copy = self.alloc();
+        self.objects
+            .push((copy, Object::Stream(Stream::new(dict, bytes))));
+        let new_name = format!("RfX{}", copy.0).into_bytes();
+        xobjects.set(new_name.clone(), Object::Reference(copy));
+        Some(new_name)
+    }
+}
+
+/// A copy of `resources` whose XObject dictionary also holds `added`.
+fn with_xobjects(doc: &Document, resources: &Dictionary, added: Dictionary) -> Dictionary {
+    let mut res = resources.clone();
+    if added.is_empty() {
+        return res;
+    }
+    let mut xobjects = resources
+        .get(b"XObject")
+        .ok()
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_dict().ok())
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in added {
+        xobjects.set(k, v);
+    }
+    res.set("XObject", Object::Dictionary(xobjects));
+    res
+}
+
+/// Rewrite every page's content; returns the shown-string styles per page.
+fn prepare_pages(
+    doc: &mut Document,
+    pages: &[(u32, ObjectId)],
+    warnings: &mut Vec<Issue>,
+) -> Vec<Vec<Style>> {
+    let empty = Dictionary::new();
+    let mut styles_per_page = Vec::with_capacity(pages.len());
+    let patches = {
+        let doc: &Document = doc;
+        let mut rw = Rewriter {
+            doc,
+            next_id: doc
+                .max_id
+                .max(doc.objects.keys().map(|k| k.0).max().unwrap_or(0)),
+            objects: Vec::new(),
+            copies: 0,
+            operations: 0,
+            styles: Vec::new(),
+            font_styles: HashMap::new(),
+            dropped_forms: 0,
+            show_ops: 0,
+        };
+        let mut page_patches = Vec::with_capacity(pages.len());
+        let mut unreadable = 0usize;
+        for &(_, page_id) in pages {
+            let Ok(page) = doc.get_dictionary(page_id) else {
+                styles_per_page.push(Vec::new());
+                continue;
+            };
+            let resources = inherited(doc, page, b"Resources")
+                .and_then(|o| o.as_dict().ok())
+                .unwrap_or(&empty);
+            let media_box = inherited(doc, page, b"MediaBox")
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| numbers::<4>(a))
+                .filter(|b| (b[2] - b[0]).abs() > 1.0 && (b[3] - b[1]).abs() > 1.0)
+                .map(|b| {
+                    vec![
+                        b[0].min(b[2]),
+                        b[1].min(b[3]),
+                        b[0].max(b[2]),
+                        b[1].max(b[3]),
+                    ]
+                })
+                .unwrap_or_else(|| vec![0.0, 0.0, 595.0, 842.0]);
+            let raw = doc.get_page_content(page_id).unwrap_or_default();
+            let ops = match Content::decode(&strip_comments(&raw)) {
+                Ok(c) => c.operations,
+                Err(_) => {
+                    unreadable += 1;
+                    Vec::new()
+                }
+            };
+            let mut added = Dictionary::new();
+            rw.styles = Vec::new();
+            rw.show_ops = 0;
+            let ops = rw.walk(ops, resources, &mut added, IDENTITY, &mut Vec::new());
+            styles_per_page.push(std::mem::take(&mut rw.styles));
+            let bytes = Content { operations: ops }.encode().unwrap_or_default();
+            let content_id = rw.alloc();
+            rw.objects.push((
+                content_id,
+                Object::Stream(Stream::new(Dictionary::new(), bytes)),
+            ));
+            page_patches.push((
+                page_id,
+                content_id,
+                with_xobjects(doc, resources, added),
+                media_box,
+            ));
+        }
+        if unreadable > 0 {
+            warnings.push(warning(
+                "pdf-content-unreadable",
+                format!("{unreadable} page(s) have a content stream that cannot be parsed"),
+            ));
+        }
+        if rw.dropped_forms > 0 {
+            warnings.push(warning(
+                "pdf-form-skipped",
+                format!(
+                    "{} form XObject use(s) skipped (cyclic, too deep or too many)",
+                    rw.dropped_forms
+                ),
+            ));
+        }
+        if rw.operations >= MAX_OPERATIONS {
+            warnings.push(warning(
+                "pdf-content-truncated",
+                "the content streams are too long; the rest was skipped",
+            ));
+        }
+        let next = rw.next_id;
+        let patches = Patches {
+            objects: rw.objects,
+            pages: page_patches,
+        };
+        (patches, next)
+    };
+    let (patches, next_id) = patches;
+    for (id, object) in patches.objects {
+        doc.objects.insert(id, object);
+    }
+    doc.max_id = doc.max_id.max(next_id);
+    for (page_id, content_id, resources, media_box) in patches.pages {
+        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+            page.set("Contents", Object::Reference(content_id));
+            page.set("Resources", Object::Dictionary(resources));
+            page.set(
+                "MediaBox",
+                Object::Array(
+                    media_box
+                        .into_iter()
+                        .map(|v| Object::Real(v as f32))
+                        .collect(),
+                ),
+            );
+            page.remove(b"ArtBox");
+        }
+    }
+    styles_per_page
+}
+
+/// A page attribute, looked up the page tree's `Parent` links (cycle-safe).
+fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut node = page;
+    let mut seen = HashSet::new();
+    loop {
+        if let Ok(v) = node.get(key) {
+            return Some(deref(doc, v));
+        }
+        let parent = node.get(b"Parent").ok()?.as_reference().ok()?;
+        if !seen.insert(parent) || seen.len() > 64 {
+            return None;
+        }
+        node = doc.get_dictionary(parent).ok()?;
+    }
+}
+
+/// Follow references (a bounded number of times).
+fn deref<'a>(doc: &'a Document, mut object: &'a Object) -> &'a Object {
+    for _ in 0..16 {
+        match object {
+            Object::Reference(id) => match doc.get_object(*id) {
+                Ok(o) => object = o,
+                Err(_) => return &Object::Null,
+            },
+            _ => return object,
+        }
+    }
+    &Object::Null
+}
+
+/// A number operand.
+fn as_num(o: &Object) -> Option<f64> {
+    match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(*r as f64).filter(|v| v.is_finite()),
+        _ => None,
+    }
+}
+
+/// An integer operand (reals are truncated).
+fn as_int(o: &Object) -> Option<i64> {
+    match o {
+        Object::Integer(i) => Some(*i),
+        Object::Real(r) if r.is_finite() => Some(*r as i64),
+        _ => None,
+    }
+}
+
+/// Exactly `N` number operands.
+fn numbers<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
+    if operands.len() != N {
+        return None;
+    }
+    let mut out = [0.0; N];
+    for (slot, o) in out.iter_mut().zip(operands) {
+        *slot = as_num(o)?;
+    }
+    Some(out)
+}
+
+/// Remove `%` comments from a content stream (outside strings and inline
+/// image data), which lopdf's content parser does not always skip.
+pub(super) fn strip_comments(data: &[u8]) -> Cow<'_, [u8]> {
+    if !data.contains(&b'%') {
+        return Cow::Borrowed(data);
+    }
+    let n = data.len();
+    let mut out = Vec::with_capacity(n);
+    let mut i = 0;
+    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0');
+    while i < n {
+        let c = data[i];
+        match c {
+            b'(' => {
+                let mut depth = 0usize;
+                while i < n {
+                    let c = data[i];
+                    out.push(c);
+                    i += 1;
+                    match c {
+                        b'\\' if i < n => {
+                            out.push(data[i]);
+                            i += 1;
+                        }
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            b'<' if data.get(i + 1) != Some(&b'<') => {
+                while i < n {
+                    out.push(data[i]);
+                    i += 1;
+                    if data[i - 1] == b'>' {
+                        break;
+                    }
+                }
+            }
+            b'%' => {
+                while i < n && data[i] != b'\n' && data[i] != b'\r' {
+                    i += 1;
+                }
+                out.push(b'\n');
+            }
+            b'I' if data.get(i + 1) == Some(&b'D')
+                && (i == 0 || is_ws(data[i - 1]))
+                && data.get(i + 2).is_none_or(|&c| is_ws(c)) =>
+            {
+                // Inline image data: copy through to `EI`.
+                let start = i;
+                i += 3;
+                while i < n {
+                    if data[i] == b'E'
+                        && data.get(i + 1) == Some(&b'I')
+                        && is_ws(data[i - 1])
+                        && data.get(i + 2).is_none_or(|&c| is_ws(c))
+                    {
+                        i += 2;
+                        break;
+                    }
+                    i += 1;
+                }
+                out.extend_from_slice(&data[start..i.min(n)]);
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_stripped_outside_strings() {
+        let s = strip_comments(b"BT % set font\n/F1 12 Tf (50% off) Tj ET");
+        assert_eq!(&*s, b"BT \n\n/F1 12 Tf (50% off) Tj ET");
+    }
+
+    #[test]
+    fn repair_finds_objects_and_catalog() {
+        let pdf = b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n";
+        let fixed = repair(pdf).unwrap();
+        let text = String::from_utf8_lossy(&fixed);
+        assert!(text.contains("/Root 1 0 R"));
+        assert!(text.starts_with("%PDF-1.7"));
+    }
+
+    #[test]
+    fn matrices_concatenate() {
+        let m = concat(
+            &[2.0, 0.0, 0.0, 2.0, 10.0, 0.0],
+            &[1.0, 0.0, 0.0, 1.0, 5.0, 5.0],
+        );
+        assert_eq!(m, [2.0, 0.0, 0.0, 2.0, 15.0, 5.0]);
+    }
+}

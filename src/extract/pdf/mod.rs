@@ -1,0 +1,358 @@
+//! PDF extraction: positioned glyphs (pdf-extract's `OutputDev`) rebuilt into
+//! the lines the parser reads.
+//!
+//! The work is split in four steps, one module each:
+//!
+//! 1. [`load`]: read the file with lopdf, repair a broken cross-reference
+//!    table, decrypt with the empty user password, refuse streams that would
+//!    inflate past the limit, and rewrite every content stream into a small,
+//!    safe subset of operators (comments stripped, `'`/`"` turned into `Tj`,
+//!    images, paths and colours dropped, broken width arrays fixed) so that
+//!    pdf-extract has fewer reasons to panic.
+//! 2. [`glyphs`]: run pdf-extract page by page (each page under
+//!    `catch_unwind`) and collect every glyph with its position, advance,
+//!    size and boldness, turned upright when the page is rotated.
+//! 3. [`layout`]: glyphs → lines → cells, page furniture removed, tables
+//!    rebuilt from column positions, paragraphs joined, headings ranked.
+//! 4. [`isolate`]: all of the above runs in a child process (`referat
+//!    extract-pdf -`), with a timeout, an address-space limit and a CPU limit,
+//!    so a panic, an abort or a runaway file costs one record, not the batch.
+//!
+//! ## Child protocol
+//!
+//! The child reads the PDF from the path it is given (`-` = standard input)
+//! and writes one JSON object to standard output: `{"ok": Extracted}` or
+//! `{"error": {"code": "...", "message": "..."}}`. Exit codes: [`EXIT_OK`],
+//! [`EXIT_FAILED`] (typed error on stdout), [`EXIT_PANIC`] (a panic was caught;
+//! a `pdf-malformed` error is on stdout), [`EXIT_USAGE`] (the input could not
+//! be read). A child killed by a signal is reported as `extractor-crashed`
+//! (or `pdf-too-large` when it died allocating memory).
+
+mod glyphs;
+mod isolate;
+mod layout;
+mod load;
+
+use super::Extracted;
+use crate::error::FileError;
+use crate::record::Issue;
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Child exit code: extraction succeeded, `{"ok": …}` is on stdout.
+pub const EXIT_OK: u8 = 0;
+/// Child exit code: extraction failed with a typed error, `{"error": …}` is on stdout.
+pub const EXIT_FAILED: u8 = 1;
+/// Child exit code: the input could not be read (bad path, unreadable stdin).
+pub const EXIT_USAGE: u8 = 2;
+/// Child exit code: the extractor panicked outside the per-page guard; a
+/// `pdf-malformed` error is on stdout.
+pub const EXIT_PANIC: u8 = 3;
+
+/// Environment variable naming the `referat` executable used as the
+/// extraction child (overrides the automatic choice).
+pub const ENV_EXTRACTOR: &str = "REFERAT_PDF_EXTRACTOR";
+/// Environment variable: set to `1` to extract in-process (no child).
+pub const ENV_IN_PROCESS: &str = "REFERAT_PDF_IN_PROCESS";
+/// Environment variable (read by the child): largest size in MiB one stream
+/// may inflate to.
+pub const ENV_MAX_INFLATE_MB: &str = "REFERAT_PDF_MAX_INFLATE_MB";
+
+/// Limits for PDF extraction.
+#[derive(Debug, Clone)]
+pub struct PdfOptions {
+    /// Seconds before an extraction is stopped.
+    pub timeout_secs: u64,
+}
+
+impl Default for PdfOptions {
+    fn default() -> Self {
+        PdfOptions { timeout_secs: 60 }
+    }
+}
+
+/// How extraction is isolated from the calling process.
+///
+/// Kept apart from [`PdfOptions`] so that code building `PdfOptions` with a
+/// struct literal keeps compiling; [`Isolation::from_env`] is what
+/// [`extract`] uses.
+#[derive(Debug, Clone)]
+pub struct Isolation {
+    /// The `referat` executable to run as `referat extract-pdf -`. `None`:
+    /// the current executable when it is `referat`, else a `referat` next to
+    /// it or one directory up (where cargo puts it for integration tests),
+    /// else extraction runs in-process.
+    pub extractor: Option<PathBuf>,
+    /// Extract in the calling process (panics are still caught; aborts,
+    /// stack overflows and memory exhaustion are not).
+    pub in_process: bool,
+    /// Address-space limit of the child in MiB (`RLIMIT_AS`); 0 = none.
+    pub memory_limit_mb: u64,
+    /// Largest size in MiB one stream may inflate to before the file is
+    /// refused as `pdf-too-large`.
+    pub max_inflate_mb: u64,
+}
+
+impl Default for Isolation {
+    fn default() -> Self {
+        Isolation {
+            extractor: None,
+            in_process: false,
+            memory_limit_mb: 2048,
+            max_inflate_mb: 256,
+        }
+    }
+}
+
+impl Isolation {
+    /// Defaults, overridden by [`ENV_EXTRACTOR`], [`ENV_IN_PROCESS`] and
+    /// [`ENV_MAX_INFLATE_MB`].
+    pub fn from_env() -> Self {
+        let mut iso = Isolation::default();
+        if let Some(p) = std::env::var_os(ENV_EXTRACTOR).filter(|p| !p.is_empty()) {
+            iso.extractor = Some(PathBuf::from(p));
+        }
+        if std::env::var(ENV_IN_PROCESS).is_ok_and(|v| v == "1" || v == "true") {
+            iso.in_process = true;
+        }
+        if let Some(mb) = std::env::var(ENV_MAX_INFLATE_MB)
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            iso.max_inflate_mb = mb;
+        }
+        iso
+    }
+}
+
+/// Limits applied inside the extracting process.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest size in bytes one stream may inflate to.
+    pub max_inflate: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_inflate: 256 << 20,
+        }
+    }
+}
+
+/// Extract a PDF's lines, isolated as [`Isolation::from_env`] says.
+pub fn extract(bytes: &[u8], options: &PdfOptions, path: &Path) -> Result<Extracted, FileError> {
+    extract_with(bytes, options, &Isolation::from_env(), path)
+}
+
+/// Extract a PDF's lines in a child process (or in-process when
+/// `isolation.in_process` is set or no `referat` executable can be found).
+/// `path` is only used in messages; the bytes are piped to the child.
+pub fn extract_with(
+    bytes: &[u8],
+    options: &PdfOptions,
+    isolation: &Isolation,
+    path: &Path,
+) -> Result<Extracted, FileError> {
+    let _ = path;
+    let limits = Limits {
+        max_inflate: isolation.max_inflate_mb.saturating_mul(1 << 20),
+    };
+    if isolation.in_process {
+        return extract_in_process(bytes, limits);
+    }
+    match isolation
+        .extractor
+        .clone()
+        .or_else(isolate::default_extractor)
+    {
+        Some(exe) => isolate::run(&exe, bytes, options, isolation),
+        None => extract_in_process(bytes, limits),
+    }
+}
+
+/// Extract in the calling process. Panics inside pdf-extract are caught (per
+/// page, then for the whole file), so this only fails with a typed error.
+pub fn extract_in_process(bytes: &[u8], limits: Limits) -> Result<Extracted, FileError> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extract_unguarded(bytes, limits)
+    }));
+    match result {
+        Ok(r) => r,
+        Err(payload) => Err(FileError::PdfMalformed(format!(
+            "the PDF reader failed: {}",
+            panic_message(&payload)
+        ))),
+    }
+}
+
+/// The extraction pipeline without the outer panic guard.
+fn extract_unguarded(bytes: &[u8], limits: Limits) -> Result<Extracted, FileError> {
+    let mut loaded = load::load(bytes, limits)?;
+    let collected = glyphs::collect(&loaded);
+    let mut warnings = std::mem::take(&mut loaded.warnings);
+    warnings.extend(collected.warnings);
+    let pages = collected.pages.len() as u32;
+    if collected.glyph_count == 0 {
+        if collected.failed_pages > 0 && collected.failed_pages as u32 == pages {
+            return Err(FileError::PdfMalformed(format!(
+                "no page could be read ({})",
+                collected.first_failure.unwrap_or_default()
+            )));
+        }
+        return Err(FileError::PdfNoText);
+    }
+    let lines = layout::rebuild(&collected.pages);
+    if lines.iter().all(|l| l.text.trim().is_empty()) {
+        return Err(FileError::PdfNoText);
+    }
+    Ok(Extracted {
+        lines,
+        pages: Some(loaded.page_count.max(pages)),
+        warnings,
+    })
+}
+
+/// The text of a panic payload.
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+/// What the child writes to stdout.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ChildReply {
+    /// Extraction succeeded.
+    Ok(Extracted),
+    /// Extraction failed with a typed error.
+    Error(ChildError),
+}
+
+/// A [`FileError`] on the wire.
+#[derive(Debug, Serialize, Deserialize)]
+struct ChildError {
+    code: String,
+    message: String,
+}
+
+impl ChildError {
+    fn from_error(e: &FileError) -> Self {
+        let message = match e {
+            FileError::Io(m)
+            | FileError::Binary(m)
+            | FileError::PdfMalformed(m)
+            | FileError::PdfTooLarge(m)
+            | FileError::ExtractorCrashed(m) => m.clone(),
+            FileError::Timeout(s) => s.to_string(),
+            FileError::Empty | FileError::PdfEncrypted | FileError::PdfNoText => String::new(),
+        };
+        ChildError {
+            code: e.code().to_string(),
+            message,
+        }
+    }
+
+    fn into_error(self) -> FileError {
+        match self.code.as_str() {
+            "io-error" => FileError::Io(self.message),
+            "empty-file" => FileError::Empty,
+            "binary-file" => FileError::Binary(self.message),
+            "pdf-encrypted" => FileError::PdfEncrypted,
+            "pdf-no-text" => FileError::PdfNoText,
+            "pdf-too-large" => FileError::PdfTooLarge(self.message),
+            "timeout" => FileError::Timeout(self.message.parse().unwrap_or(0)),
+            "extractor-crashed" => FileError::ExtractorCrashed(self.message),
+            _ => FileError::PdfMalformed(self.message),
+        }
+    }
+}
+
+/// Entry point of the hidden `extract-pdf` subcommand (the isolated child
+/// process); returns the process exit code (see the module docs).
+///
+/// `path` `-` reads the PDF from standard input. The largest inflated stream
+/// size comes from [`ENV_MAX_INFLATE_MB`].
+pub fn run_child(path: &Path) -> u8 {
+    // The parent reports panics through the JSON reply; keep stderr quiet.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut limits = Limits::default();
+    if let Some(mb) = std::env::var(ENV_MAX_INFLATE_MB)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        limits.max_inflate = mb.saturating_mul(1 << 20);
+    }
+    let bytes = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+    } else {
+        std::fs::read(path)
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            reply(&ChildReply::Error(ChildError::from_error(&FileError::Io(
+                e.to_string(),
+            ))));
+            return EXIT_USAGE;
+        }
+    };
+    // A big stack: pdf-extract and lopdf recurse on nested objects.
+    let worker = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                extract_unguarded(&bytes, limits)
+            }))
+        });
+    let outcome = match worker {
+        Ok(handle) => handle.join().unwrap_or_else(Err),
+        Err(e) => Ok(Err(FileError::ExtractorCrashed(format!(
+            "cannot start the extraction thread: {e}"
+        )))),
+    };
+    match outcome {
+        Ok(Ok(extracted)) => {
+            reply(&ChildReply::Ok(extracted));
+            EXIT_OK
+        }
+        Ok(Err(e)) => {
+            reply(&ChildReply::Error(ChildError::from_error(&e)));
+            EXIT_FAILED
+        }
+        Err(payload) => {
+            let e = FileError::PdfMalformed(format!(
+                "the PDF reader failed: {}",
+                panic_message(&payload)
+            ));
+            reply(&ChildReply::Error(ChildError::from_error(&e)));
+            EXIT_PANIC
+        }
+    }
+}
+
+/// Write the reply to stdout.
+fn reply(r: &ChildReply) {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if serde_json::to_writer(&mut out, r).is_ok() {
+        let _ = out.write_all(b"\n");
+    }
+    let _ = out.flush();
+}
+
+/// A warning about the extraction.
+fn warning(code: &str, message: impl Into<String>) -> Issue {
+    Issue {
+        code: code.to_string(),
+        message: message.into(),
+        location: None,
+    }
+}
