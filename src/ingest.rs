@@ -128,6 +128,7 @@ pub fn build_record(
         items,
         proposals,
         tables,
+        preamble: doc.preamble,
         text: doc.text,
     }
 }
@@ -153,6 +154,7 @@ pub fn failed_record(source: Source, error: &FileError) -> Record {
         items: Vec::new(),
         proposals: Vec::new(),
         tables: Vec::new(),
+        preamble: None,
         text: None,
     }
 }

@@ -40,6 +40,10 @@ pub struct Record {
     pub proposals: Vec<Proposal>,
     /// Tables outside any item or proposal.
     pub tables: Vec<Table>,
+    /// Text of the document head (before the first item or proposal) without
+    /// the title line, so that no line is lost (meeting lines, introductions, notes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preamble: Option<String>,
     /// Full text of a document whose layout no profile recognised (kind `unknown`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,

@@ -182,6 +182,48 @@ fn records_match_gold_annotations() {
     }
 }
 
+/// Every string in a JSON value, concatenated.
+fn all_strings(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Array(a) => a.iter().for_each(|x| all_strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| all_strings(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn nothing_is_lost() {
+    for stem in SEEDS {
+        let r = record(stem);
+        let mut text = String::new();
+        all_strings(&serde_json::to_value(&r).unwrap(), &mut text);
+        let text = norm(&text);
+        let bytes = std::fs::read(format!("fixtures/{stem}.txt")).unwrap();
+        let extracted = referat::extract::text::extract(&bytes).unwrap();
+        let mut lines = extracted.lines;
+        referat::extract::repair_split_words(&mut lines);
+        let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
+        let profile = referat::parse::choose(&lines, &profiles).unwrap().0;
+        for line in lines.iter().filter(|l| !norm(&l.text).is_empty()) {
+            // A heading line lives on as the item's or proposal's number and title.
+            let heading_title = referat::parse::minutes::item_heading(line, profile)
+                .map(|(_, t)| t.to_string())
+                .or_else(|| {
+                    referat::parse::business::proposal_heading(&line.text, &profile.proposals)
+                        .map(|h| h.title)
+                });
+            let wanted = norm(heading_title.as_deref().unwrap_or(&line.text));
+            assert!(
+                text.contains(&wanted),
+                "{stem} line {} lost: {:?}",
+                line.number,
+                line.text
+            );
+        }
+    }
+}
+
 /// The structure of a record without long texts, for a reviewable snapshot.
 fn outline(r: &Record) -> Value {
     let cut = |s: &str| s.chars().take(60).collect::<String>();

@@ -10,10 +10,20 @@ use std::process::Command;
 /// Category → (precision, recall, F1) from the scorer's table.
 fn scores(records: &Path, format: &str) -> Vec<(String, f64)> {
     let out = Command::new("python3")
-        .args(["tests/eval/score.py", records.to_str().unwrap(), "fixtures/gold", "--format", format])
+        .args([
+            "tests/eval/score.py",
+            records.to_str().unwrap(),
+            "fixtures/gold",
+            "--format",
+            format,
+        ])
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()

@@ -45,6 +45,8 @@ pub struct Document {
     pub proposals: Vec<(Proposal, Range<usize>)>,
     /// Lines before the first item or proposal.
     pub head: Range<usize>,
+    /// Head text without the title line (see [`crate::record::Record::preamble`]).
+    pub preamble: Option<String>,
     /// Full text when the layout is unknown.
     pub text: Option<String>,
     /// Parser warnings.
@@ -121,6 +123,7 @@ pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
         items: Vec::new(),
         proposals: Vec::new(),
         head: 0..lines.len(),
+        preamble: None,
         text: None,
         warnings: Vec::new(),
     };
@@ -170,8 +173,10 @@ pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
         Kind::Unknown => {}
     }
     out.kind = kind;
+    out.preamble = preamble(&lines[out.head.clone()], out.title.as_deref(), profile);
     if kind == Kind::Unknown || (out.items.is_empty() && out.proposals.is_empty()) {
         out.kind = Kind::Unknown;
+        out.preamble = None;
         out.text = full_text();
         out.confidence = 0.0;
         out.warnings.push(unknown_layout(
@@ -188,6 +193,19 @@ pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
         });
     }
     out
+}
+
+/// The head's text without the title line, or None when nothing else is there.
+fn preamble(head: &[Line], title: Option<&str>, profile: &Profile) -> Option<String> {
+    let title_at = title.and_then(|t| head.iter().position(|l| collapse(&l.text) == t));
+    let rest: Vec<Line> = head
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != title_at)
+        .map(|(_, l)| l.clone())
+        .collect();
+    let text = text::assemble(&rest, &profile.text.compound_joiners);
+    (!text.is_empty()).then_some(text)
 }
 
 /// The `unknown-layout` warning.
