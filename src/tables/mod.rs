@@ -1,10 +1,122 @@
 //! Stage 4: numeric tables from tab-separated runs of lines.
+//!
+//! - [`number`]: a nom grammar for Danish numbers and table cells;
+//! - [`lexicon`]: the profile's table words (captions, totals, units, price
+//!   levels, notes) applied to text;
+//! - `detect`: finding the runs of lines that form a table, its caption and
+//!   notes;
+//! - `align`: header rows, column labels, placing short rows;
+//! - [`checks`]: arithmetic checks of totals.
+//!
+//! [`detect`] ties them together into the contract's [`Table`]s.
+
+mod align;
+pub mod checks;
+mod detect;
+pub mod lexicon;
+pub mod number;
 
 use crate::extract::Line;
 use crate::profile::TableWords;
-use crate::record::Table;
+use crate::record::{Cell, Location, Row, RowRole, Table, Unit};
+use align::PlacedRow;
+
+/// Currency of the profile's table units. `TableWords` has no currency of
+/// its own; the Danish profiles' units are all kroner.
+pub const CURRENCY: &str = "DKK";
 
 /// Find the tables in a run of lines (an item, a proposal, or the document head).
-pub fn detect(_lines: &[Line], _words: &TableWords) -> Vec<Table> {
-    Vec::new()
+///
+/// Runs of tab-separated lines become tables with their caption, unit, price
+/// level, column labels, rows, notes and total checks. Runs without a
+/// caption and without a single number (checkbox grids, hearing lists) are
+/// not tables. Never panics.
+pub fn detect(lines: &[Line], words: &TableWords) -> Vec<Table> {
+    detect::find(lines, words)
+        .into_iter()
+        .filter_map(|region| build(region, words))
+        .collect()
+}
+
+/// Roles of the body rows: totals by their label; a row without any cell
+/// text is a group heading when the table opens with such a heading and the
+/// next row has cells, otherwise a data row whose cells are all empty.
+fn roles(rows: &[PlacedRow], words: &TableWords) -> Vec<RowRole> {
+    let headings = rows.first().is_some_and(PlacedRow::is_bare);
+    (0..rows.len())
+        .map(|i| {
+            let row = &rows[i];
+            if lexicon::is_total(row.label(), words) {
+                RowRole::Total
+            } else if headings && row.is_bare() && rows.get(i + 1).is_some_and(|n| !n.is_bare()) {
+                RowRole::Group
+            } else {
+                RowRole::Data
+            }
+        })
+        .collect()
+}
+
+fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
+    let first_line = region.rows.first()?.line;
+    let location = Location {
+        page: first_line.page,
+        line: first_line.number,
+    };
+    let layout = align::layout(region.rows, words);
+    let numeric = layout.rows.iter().any(PlacedRow::has_values);
+    if region.caption.is_none() && !numeric {
+        return None;
+    }
+    let header_texts = layout.header.iter().flat_map(|r| r.cells.iter());
+    let texts: Vec<&String> = header_texts.chain(region.caption.iter()).collect();
+    let unit = texts
+        .iter()
+        .filter_map(|t| lexicon::find_unit(t, words))
+        .fold(None::<lexicon::UnitMatch>, |best, u| match best {
+            Some(b) if b.text.len() >= u.text.len() => Some(b),
+            _ => Some(u),
+        })
+        .map(|u| Unit {
+            text: u.text,
+            scale: u.scale,
+            currency: Some(CURRENCY.to_string()),
+        });
+    let price_level = texts
+        .iter()
+        .find_map(|t| lexicon::find_price_level(t, words))
+        .map(|(y, _)| y);
+    let roles = roles(&layout.rows, words);
+    let checks = checks::checks(&layout.rows, &roles, &layout.columns, &layout.groups, words);
+    let rows = layout
+        .rows
+        .iter()
+        .zip(&roles)
+        .map(|(row, role)| Row {
+            label: row.label().to_string(),
+            cells: row
+                .texts
+                .iter()
+                .zip(&row.parsed)
+                .map(|(t, p)| {
+                    (!t.is_empty()).then(|| Cell {
+                        raw: t.clone(),
+                        values: p.values(),
+                        footnotes: p.footnotes.clone(),
+                    })
+                })
+                .collect(),
+            role: *role,
+        })
+        .collect();
+    Some(Table {
+        caption: region.caption,
+        unit,
+        price_level,
+        columns: layout.columns,
+        rows,
+        notes: region.notes,
+        checks,
+        location,
+    })
 }

@@ -1,0 +1,362 @@
+//! Finding tables in lines: runs of tab-separated lines, the caption above,
+//! the notes below.
+//!
+//! A table is a run of lines with `\t` between cells. Inside the run:
+//! - plain lines squeezed between rows (no blank line around them) are rows
+//!   whose trailing empty cells the converter dropped ("Økonomiudvalget");
+//! - a short plain line that finishes the previous row's label
+//!   ("totaløkonomi") is glued to that label;
+//! - `----\t--` separator lines are skipped;
+//! - a blank line (a page or paragraph break) followed by more tab lines
+//!   continues the same table in a new *block*.
+//!
+//! The caption is the nearest non-blank line above the run when it starts
+//! with a caption word; notes are the lines below it that start like notes.
+
+use super::lexicon::{is_caption, is_note};
+use super::number::parse_cell;
+use crate::extract::{BOX_EMPTY, BOX_TICKED, Line};
+use crate::profile::TableWords;
+
+/// What one line is, seen from the table finder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    /// Empty or whitespace only.
+    Blank,
+    /// Cells separated by tabs.
+    Tab,
+    /// A `----\t--` rule between header and rows or under a table.
+    Separator,
+    /// A caption line ("Tabel 2. …").
+    Caption,
+    /// Any other line.
+    Plain,
+}
+
+/// One row of a table as printed: its cells, the line, the block it is in.
+#[derive(Debug, Clone)]
+pub(crate) struct RawRow<'a> {
+    /// Cell texts, trimmed and with whitespace collapsed; the first is the label.
+    pub cells: Vec<String>,
+    /// The source line (the first, when a continuation was glued on).
+    pub line: &'a Line,
+    /// 0 for rows before the first blank line inside the table, then 1, 2, …
+    pub block: usize,
+    /// False for a plain line taken as a row (its empty cells were dropped).
+    pub tabbed: bool,
+}
+
+/// A table found in the lines, before columns and rows are worked out.
+#[derive(Debug, Clone)]
+pub(crate) struct Region<'a> {
+    /// The caption line above, if any.
+    pub caption: Option<String>,
+    /// The rows, header included, in order.
+    pub rows: Vec<RawRow<'a>>,
+    /// Note lines under the table.
+    pub notes: Vec<String>,
+}
+
+/// Collapse runs of whitespace to one space and trim.
+pub(crate) fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Shortest word part before a hyphen that is taken as a split word.
+const MIN_SPLIT_PART: usize = 3;
+/// Shortest lower-case word after "X- " that is taken as the rest of X
+/// (shorter ones are joiners like "og" in "Sundheds- og Omsorgsudvalget").
+const MIN_SPLIT_REST: usize = 6;
+
+/// Join words a line or cell break split with a hyphen: "Ejen-domme",
+/// "Miljøud-valget", "Styrings- område". A hyphen counts as a break only
+/// after a word part of at least [`MIN_SPLIT_PART`] letters in lower case
+/// (the first may be upper case) and before a lower-case letter; compound
+/// hyphens after abbreviations and short words stay ("IT-system",
+/// "Step Up-indsatsen", "Sundheds- og").
+pub(crate) fn join_hyphens(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '-' && i > 0 {
+            let start = (0..i)
+                .rev()
+                .take_while(|&k| chars[k].is_alphabetic())
+                .last()
+                .unwrap_or(i);
+            let part = &chars[start..i];
+            let part_ok = part.len() >= MIN_SPLIT_PART
+                && part[1..].iter().all(|c| c.is_lowercase())
+                && (start == 0 || !chars[start - 1].is_alphanumeric());
+            let next = chars.get(i + 1).copied();
+            if part_ok && next.is_some_and(char::is_lowercase) {
+                i += 1;
+                continue;
+            }
+            if part_ok && next == Some(' ') {
+                let rest = chars[i + 2..]
+                    .iter()
+                    .take_while(|c| c.is_alphabetic())
+                    .count();
+                if rest >= MIN_SPLIT_REST && chars[i + 2].is_lowercase() {
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Split a tab line into collapsed cell texts; the label has split words
+/// joined.
+pub(crate) fn split_cells(text: &str) -> Vec<String> {
+    let mut cells: Vec<String> = text.split('\t').map(collapse).collect();
+    if let Some(first) = cells.first_mut() {
+        *first = join_hyphens(first);
+    }
+    cells
+}
+
+fn is_separator(text: &str) -> bool {
+    let cells: Vec<&str> = text.split(['\t', '|']).collect();
+    cells.len() > 1
+        && cells.iter().all(|c| {
+            c.chars()
+                .all(|ch| ch.is_whitespace() || "-=:+".contains(ch))
+        })
+        && cells
+            .iter()
+            .any(|c| c.chars().filter(|ch| *ch == '-' || *ch == '=').count() >= 2)
+}
+
+/// A table-of-contents line: the first cell runs into leader dots.
+fn is_toc_entry(text: &str) -> bool {
+    let first = text.split('\t').next().unwrap_or("").trim_end();
+    first.ends_with("...") || first.ends_with('\u{2026}')
+}
+
+/// Classify one line.
+pub(crate) fn classify(line: &Line, words: &TableWords) -> LineKind {
+    let text = &line.text;
+    if text.trim().is_empty() {
+        LineKind::Blank
+    } else if is_separator(text) {
+        LineKind::Separator
+    } else if text.contains('\t')
+        && !is_toc_entry(text)
+        && !text.contains([BOX_TICKED, BOX_EMPTY])
+        && text.split('\t').filter(|c| !c.trim().is_empty()).count() >= 1
+    {
+        LineKind::Tab
+    } else if is_caption(text, words) {
+        LineKind::Caption
+    } else {
+        LineKind::Plain
+    }
+}
+
+/// Longest plain line (in characters) taken as a row between tab rows.
+const MAX_PLAIN_ROW: usize = 150;
+/// Most words in a line glued onto the previous row's label.
+const MAX_CONTINUATION_WORDS: usize = 4;
+
+/// Whether a plain line finishes the label of `last` ("Tilbagebetalingstid
+/// baseret på" + "totaløkonomi"): a few words that start in lower case, or,
+/// right under the row, a few words after a label ending in a short
+/// lower-case word.
+fn continues_label(text: &str, last: &RawRow, adjacent: bool, words: &TableWords) -> bool {
+    let text = text.trim();
+    let n_words = text.split_whitespace().count();
+    if n_words == 0 || n_words > MAX_CONTINUATION_WORDS || is_note(text, words, &[]) {
+        return false;
+    }
+    if text.ends_with(['.', ':']) {
+        return false;
+    }
+    let label = last.cells.first().map(String::as_str).unwrap_or("");
+    if label.is_empty() {
+        return false;
+    }
+    if text.chars().next().is_some_and(char::is_lowercase) {
+        return true;
+    }
+    let last_word = label.split_whitespace().last().unwrap_or("");
+    adjacent
+        && last_word.chars().count() <= 3
+        && last_word.chars().all(char::is_lowercase)
+        && last.cells.len() <= 2
+}
+
+/// Footnote markers a table prints: markers glued to numbers, and `*` when
+/// any cell carries a star.
+pub(crate) fn markers(rows: &[RawRow], words: &TableWords) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for row in rows {
+        for (k, cell) in row.cells.iter().enumerate() {
+            if k > 0 {
+                for m in parse_cell(cell, &words.cell_suffixes).footnotes {
+                    if !out.contains(&m) {
+                        out.push(m);
+                    }
+                }
+            }
+            if cell.contains('*') && !out.iter().any(|m| m == "*") {
+                out.push("*".into());
+            }
+        }
+    }
+    out
+}
+
+/// Find the tables in `lines`.
+pub(crate) fn find<'a>(lines: &'a [Line], words: &TableWords) -> Vec<Region<'a>> {
+    let kinds: Vec<LineKind> = lines.iter().map(|l| classify(l, words)).collect();
+    let n = lines.len();
+    let mut regions = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if kinds[i] != LineKind::Tab {
+            i += 1;
+            continue;
+        }
+        let caption = (0..i)
+            .rev()
+            .find(|&k| kinds[k] != LineKind::Blank)
+            .filter(|&k| kinds[k] == LineKind::Caption)
+            .map(|k| collapse(&lines[k].text));
+        let mut rows: Vec<RawRow<'a>> = Vec::new();
+        let mut block = 0;
+        let mut j = i;
+        // Was the line before `j` part of the table (no blank line between)?
+        let mut adjacent = false;
+        while j < n {
+            match kinds[j] {
+                LineKind::Tab => {
+                    rows.push(RawRow {
+                        cells: split_cells(&lines[j].text),
+                        line: &lines[j],
+                        block,
+                        tabbed: true,
+                    });
+                    adjacent = true;
+                    j += 1;
+                }
+                LineKind::Separator => {
+                    j += 1;
+                }
+                LineKind::Plain => {
+                    let end = (j..n).find(|&k| kinds[k] != LineKind::Plain).unwrap_or(n);
+                    let squeezed = adjacent
+                        && end < n
+                        && kinds[end] == LineKind::Tab
+                        && (j..end).all(|k| lines[k].text.chars().count() <= MAX_PLAIN_ROW);
+                    if squeezed {
+                        for line in &lines[j..end] {
+                            rows.push(RawRow {
+                                cells: vec![join_hyphens(&collapse(&line.text))],
+                                line,
+                                block,
+                                tabbed: false,
+                            });
+                        }
+                        j = end;
+                    } else if let Some(last) = rows
+                        .last_mut()
+                        .filter(|last| continues_label(&lines[j].text, last, adjacent, words))
+                    {
+                        let label = join_hyphens(&format!(
+                            "{} {}",
+                            last.cells[0],
+                            collapse(&lines[j].text)
+                        ));
+                        last.cells[0] = label;
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                LineKind::Blank => {
+                    let k = (j..n).find(|&k| kinds[k] != LineKind::Blank).unwrap_or(n);
+                    if k < n && kinds[k] == LineKind::Tab {
+                        block += 1;
+                        adjacent = false;
+                        j = k;
+                    } else if k < n
+                        && kinds[k] == LineKind::Plain
+                        && rows
+                            .last()
+                            .is_some_and(|last| continues_label(&lines[k].text, last, false, words))
+                    {
+                        if let Some(last) = rows.last_mut() {
+                            let label = join_hyphens(&format!(
+                                "{} {}",
+                                last.cells[0],
+                                collapse(&lines[k].text)
+                            ));
+                            last.cells[0] = label;
+                        }
+                        j = k + 1;
+                        adjacent = true;
+                    } else {
+                        break;
+                    }
+                }
+                LineKind::Caption => break,
+            }
+        }
+        let end = j;
+        let marks = markers(&rows, words);
+        let (notes, after) = notes_below(lines, &kinds, end, words, &marks);
+        regions.push(Region {
+            caption,
+            rows,
+            notes,
+        });
+        i = after.max(end).max(i + 1);
+    }
+    regions
+}
+
+/// Note lines from `start` on (blank lines between them allowed); returns
+/// the notes and the index after the last one.
+fn notes_below(
+    lines: &[Line],
+    kinds: &[LineKind],
+    start: usize,
+    words: &TableWords,
+    marks: &[String],
+) -> (Vec<String>, usize) {
+    let mut notes = Vec::new();
+    let mut j = start;
+    let mut after = start;
+    let star = marks.iter().any(|m| m.starts_with('*'));
+    while j < lines.len() {
+        match kinds[j] {
+            LineKind::Blank => j += 1,
+            LineKind::Plain => {
+                let text = collapse(&lines[j].text);
+                if is_note(&text, words, marks) {
+                    notes.push(text);
+                } else if let Some(rest) = text.strip_prefix("- ").filter(|_| star) {
+                    // The text extractor writes a leading "* " as a list bullet "- ".
+                    let restored = format!("* {rest}");
+                    if !is_note(&restored, words, marks) {
+                        break;
+                    }
+                    notes.push(restored);
+                } else {
+                    break;
+                }
+                j += 1;
+                after = j;
+            }
+            _ => break,
+        }
+    }
+    (notes, after)
+}
