@@ -1,12 +1,20 @@
 //! Command-line options (clap derive), all in one place.
 
 use clap::{Parser, Subcommand};
+use referat::shard::Shard;
 use std::path::PathBuf;
+
+/// Exit codes, as documented in `--help` (the values live in `main.rs`).
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  the batch completed; files that failed are in the manifest and records
+  1  with --strict: the batch completed but at least one file failed
+  2  usage error, missing input, or an output folder that cannot be written";
 
 /// Turn folders of Danish municipal minutes and business-case catalogues
 /// (PDF or text) into normalized JSON records, one per file.
 #[derive(Debug, Parser)]
-#[command(name = "referat", version, about, long_about = None)]
+#[command(name = "referat", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -17,7 +25,23 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse every .pdf/.txt/.md file under the inputs into OUT/records.jsonl.
+    #[command(
+        long_about = "Parse every .pdf/.txt/.md file under the inputs into OUT/records.jsonl.\n\n\
+OUT gets:\n  \
+records.jsonl   one JSON record per input file, sorted by source.path\n  \
+manifest.jsonl  one line per input: path, size, sha256, status, error, pages, tables, duration_ms\n  \
+run.json        version, configuration fingerprint and summary of the run\n\n\
+Runs are incremental: run again on the same OUT and only new and changed files are \
+processed (by SHA-256 of their content); files that are gone get status \"removed\" in the \
+manifest and lose their record. A run that is killed resumes where it stopped and ends \
+with the same output as an uninterrupted run. Hidden files (.x), temporary files (~$x, x~, \
+x.tmp) and other formats are skipped and counted in the summary.",
+        after_help = EXIT_CODES
+    )]
     Ingest(IngestArgs),
+    /// Join the output folders of shard runs into one, as a single run would have written it.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
     /// Print the JSON Schema of a record.
     Schema,
     /// Internal: extract one PDF and print its lines as JSON (run in a child process).
@@ -34,7 +58,7 @@ pub struct IngestArgs {
     /// Files or folders to read (folders are walked recursively).
     #[arg(default_value = "fixtures")]
     pub inputs: Vec<PathBuf>,
-    /// Output folder; records go to OUT/records.jsonl.
+    /// Output folder (records.jsonl, manifest.jsonl, run.json).
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
     /// Folder of grammar profiles (*.toml). Default: ./grammars if present, else the built-in profiles.
@@ -44,6 +68,40 @@ pub struct IngestArgs {
     #[arg(long, default_value_t = 60, value_name = "SECS")]
     pub timeout: u64,
     /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Process every file again, ignoring what earlier runs left in OUT.
+    #[arg(long)]
+    pub force: bool,
+    /// Process files again whose earlier record failed, even if unchanged.
+    #[arg(long)]
+    pub retry_failed: bool,
+    /// Only process shard K of N (0 <= K < N), chosen by a hash of each file's relative
+    /// path; N runs with K = 0..N-1 cover the inputs exactly once (see `referat merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Exit with 1 if any file failed.
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress and no summary (warnings and errors are still printed).
     #[arg(short, long)]
-    pub jobs: Option<usize>,
+    pub quiet: bool,
+}
+
+/// Options of `referat merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Output folders of finished runs (e.g. one per shard). Where folders
+    /// overlap, the first one named wins.
+    #[arg(required = true, value_name = "DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Folder to write the merged records.jsonl, manifest.jsonl and run.json to.
+    #[arg(short, long)]
+    pub out: PathBuf,
+    /// Exit with 1 if any file failed.
+    #[arg(long)]
+    pub strict: bool,
+    /// No summary (warnings and errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
 }

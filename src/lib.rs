@@ -2,14 +2,23 @@
 //! text) into normalized JSON records.
 //!
 //! One direction of flow: [`walk`] → [`extract`] → [`parse`] → [`tables`] →
-//! [`record`] → [`output`]; [`ingest`] drives the stages for a batch.
+//! [`record`] → [`output`]; [`ingest`] drives the stages for one file, and
+//! [`batch`] runs them over a corpus in parallel, incrementally and
+//! restartably ([`journal`], [`manifest`], [`shard`], [`merge`]).
 
+pub mod batch;
 pub mod error;
 pub mod extract;
 pub mod ingest;
+pub mod journal;
+pub mod manifest;
+pub mod merge;
 pub mod output;
 pub mod parse;
 pub mod profile;
+pub mod progress;
 pub mod record;
+pub mod shard;
+pub mod summary;
 pub mod tables;
 pub mod walk;

@@ -4,17 +4,27 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command};
-use rayon::prelude::*;
-use referat::{ingest, output, profile::Profiles, walk};
+use referat::batch::{self, BatchOptions};
+use referat::progress::{Mode, Progress};
+use referat::summary::Summary;
+use referat::{ingest, merge, profile::Profiles};
 use std::process::ExitCode;
 
-/// Exit code when the batch completed (failures are in the records).
+/// Exit code when the batch completed (failures are in the manifest).
 const EXIT_OK: u8 = 0;
+/// Exit code with `--strict` when at least one file failed.
+const EXIT_FAILED_FILES: u8 = 1;
 /// Exit code for usage errors or unwritable output.
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -24,37 +34,56 @@ fn main() -> ExitCode {
     }
 }
 
+/// The exit code of a completed batch.
+fn exit_code(summary: &Summary, strict: bool) -> u8 {
+    if strict && summary.failed() > 0 {
+        EXIT_FAILED_FILES
+    } else {
+        EXIT_OK
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Ingest(args) => {
             let profiles = Profiles::locate(args.grammars.as_deref())?;
-            for input in &args.inputs {
-                if !input.exists() {
-                    anyhow::bail!("input {} does not exist", input.display());
-                }
-            }
-            if let Some(jobs) = args.jobs {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(jobs)
-                    .build_global()?;
-            }
-            let options = ingest::Options {
-                pdf: referat::extract::pdf::PdfOptions {
-                    timeout_secs: args.timeout,
-                },
+            let jobs = match args.jobs {
+                Some(n) => usize::from(n),
+                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
             };
-            let files = walk::collect(&args.inputs);
-            let records: Vec<_> = files
-                .par_iter()
-                .map(|f| ingest::process_file(f, &profiles, &options))
-                .collect();
-            let path = output::write_records(&args.out, &records)?;
-            eprintln!(
-                "referat: {} records written to {}",
-                records.len(),
-                path.display()
-            );
-            Ok(EXIT_OK)
+            let options = BatchOptions {
+                out: args.out.clone(),
+                jobs,
+                force: args.force,
+                retry_failed: args.retry_failed,
+                shard: args.shard,
+                ingest: ingest::Options {
+                    pdf: referat::extract::pdf::PdfOptions {
+                        timeout_secs: args.timeout,
+                    },
+                },
+                fingerprint: batch::fingerprint(args.grammars.as_deref())?,
+            };
+            let progress = Progress::new(Mode::detect(args.quiet));
+            let summary = batch::run(&args.inputs, &profiles, &options, &progress);
+            progress.finish();
+            let summary = summary?;
+            if !args.quiet {
+                eprint!("referat: {summary}");
+                eprintln!(
+                    "referat: wrote {}",
+                    args.out.join(referat::output::RECORDS_FILE).display()
+                );
+            }
+            Ok(exit_code(&summary, args.strict))
+        }
+        Command::Merge(args) => {
+            let progress = Progress::new(Mode::detect(args.quiet));
+            let summary = merge::merge(&args.inputs, &args.out, &progress)?;
+            if !args.quiet {
+                eprint!("referat: merged {} folders: {summary}", args.inputs.len());
+            }
+            Ok(exit_code(&summary, args.strict))
         }
         Command::Schema => {
             let schema = schemars::schema_for!(referat::record::Record);

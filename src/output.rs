@@ -1,7 +1,13 @@
-//! Stage 6: write records as JSON Lines.
+//! Stage 6: write records as JSON Lines, atomically.
+//!
+//! Every file in OUT is written to a hidden temporary file in the same
+//! folder, flushed to disk and renamed over the old one, so a reader (or a
+//! run killed half-way) never sees a half-written `records.jsonl`.
 
 use crate::record::Record;
-use std::io::Write;
+use serde::Deserialize;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Name of the records file inside OUT.
@@ -10,17 +16,172 @@ pub const RECORDS_FILE: &str = "records.jsonl";
 /// Write all records to `out/records.jsonl` atomically (temporary file, then rename).
 pub fn write_records(out: &Path, records: &[Record]) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(out)?;
-    let target = out.join(RECORDS_FILE);
-    let tmp = out.join(format!(".{RECORDS_FILE}.tmp"));
-    {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        for r in records {
-            serde_json::to_writer(&mut w, r)?;
-            w.write_all(b"\n")?;
-        }
-        w.flush()?;
-        w.get_ref().sync_all()?;
+    let mut file = AtomicFile::create(out, RECORDS_FILE)?;
+    for r in records {
+        serde_json::to_writer(&mut file, r)?;
+        file.write_all(b"\n")?;
     }
-    std::fs::rename(&tmp, &target)?;
-    Ok(target)
+    file.commit()
+}
+
+/// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
+/// Dropped without commit, the temporary file is removed.
+#[derive(Debug)]
+pub struct AtomicFile {
+    writer: Option<BufWriter<File>>,
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl AtomicFile {
+    /// Start writing `dir/name` (as `dir/.name.tmp`).
+    pub fn create(dir: &Path, name: &str) -> std::io::Result<Self> {
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let file = File::create(&tmp)?;
+        Ok(AtomicFile {
+            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+            tmp,
+            target: dir.join(name),
+        })
+    }
+
+    /// Flush to disk but do not rename yet (for committing several files together).
+    pub fn finish(mut self) -> std::io::Result<Prepared> {
+        let writer = self.writer.take().expect("writer present until finish");
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(Prepared {
+            tmp: std::mem::take(&mut self.tmp),
+            target: std::mem::take(&mut self.target),
+        })
+    }
+
+    /// Flush to disk and rename into place; returns the final path.
+    pub fn commit(self) -> std::io::Result<PathBuf> {
+        self.finish()?.rename()
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.as_mut().expect("open").write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.writer.as_mut().expect("open").write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.as_mut().expect("open").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// A temporary file on disk, ready to be renamed into place.
+#[derive(Debug)]
+pub struct Prepared {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl Prepared {
+    /// Rename into place; returns the final path.
+    pub fn rename(self) -> std::io::Result<PathBuf> {
+        std::fs::rename(&self.tmp, &self.target)?;
+        Ok(self.target)
+    }
+}
+
+/// Flush a folder's entries (renames, removals) to disk.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// The part of a record line needed to index it.
+#[derive(Deserialize)]
+struct Head {
+    source: HeadSource,
+}
+
+/// `source.path` and `source.sha256` of a record line.
+#[derive(Deserialize)]
+struct HeadSource {
+    path: String,
+    sha256: String,
+}
+
+/// A record line located in `records.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLine {
+    /// `source.path`.
+    pub path: String,
+    /// `source.sha256`.
+    pub sha256: String,
+    /// Byte offset of the line.
+    pub offset: u64,
+    /// Length of the line without its newline.
+    pub len: u64,
+}
+
+/// Reads `records.jsonl` line by line without keeping records in memory.
+#[derive(Debug)]
+pub struct RecordLines {
+    reader: BufReader<File>,
+    offset: u64,
+    buf: Vec<u8>,
+    path: PathBuf,
+}
+
+impl RecordLines {
+    /// Open a records file.
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        Ok(RecordLines {
+            reader: BufReader::with_capacity(1 << 20, File::open(path)?),
+            offset: 0,
+            buf: Vec::new(),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Advance to the next line and say where it is; its bytes are then
+    /// [`RecordLines::line`]. A line that is not a record is an `InvalidData` error.
+    pub fn next_line(&mut self) -> std::io::Result<Option<RecordLine>> {
+        loop {
+            self.buf.clear();
+            let n = self.reader.read_until(b'\n', &mut self.buf)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            let start = self.offset;
+            self.offset += n as u64;
+            let line = self.line();
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let head: Head = serde_json::from_slice(line).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{} at byte {start}: not a record: {e}", self.path.display()),
+                )
+            })?;
+            return Ok(Some(RecordLine {
+                path: head.source.path,
+                sha256: head.source.sha256,
+                offset: start,
+                len: line.len() as u64,
+            }));
+        }
+    }
+
+    /// The bytes of the current line, without its newline.
+    pub fn line(&self) -> &[u8] {
+        self.buf.strip_suffix(b"\n").unwrap_or(&self.buf)
+    }
 }

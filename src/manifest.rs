@@ -1,0 +1,166 @@
+//! `OUT/manifest.jsonl`: one line per input file (path, size, SHA-256,
+//! status, error code, pages, tables, duration), sorted by path, plus
+//! `OUT/run.json`, which describes the run that wrote the folder.
+//!
+//! The manifest is what incremental runs compare against: a file whose
+//! SHA-256 matches its manifest line (and whose record is in
+//! `records.jsonl`) is not processed again. Files that disappeared from the
+//! inputs stay in the manifest with status `removed`.
+
+use crate::record::{Record, Status};
+use crate::summary::Summary;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::time::Duration;
+
+/// Name of the manifest file inside OUT.
+pub const MANIFEST_FILE: &str = "manifest.jsonl";
+/// Name of the run description inside OUT.
+pub const RUN_FILE: &str = "run.json";
+
+/// Status of a manifest line: the record's status, or `removed`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryStatus {
+    /// Parsed without loss.
+    Ok,
+    /// Parsed, with warnings that lost content.
+    Partial,
+    /// Nothing parsed; `error` says why.
+    Failed,
+    /// The file was an input of an earlier run and is gone now; it has no record.
+    Removed,
+}
+
+impl EntryStatus {
+    /// Lowercase name, as written in the manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::Ok => "ok",
+            EntryStatus::Partial => "partial",
+            EntryStatus::Failed => "failed",
+            EntryStatus::Removed => "removed",
+        }
+    }
+}
+
+impl From<Status> for EntryStatus {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Ok => EntryStatus::Ok,
+            Status::Partial => EntryStatus::Partial,
+            Status::Failed => EntryStatus::Failed,
+        }
+    }
+}
+
+/// One line of `manifest.jsonl`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Entry {
+    /// `source.path` of the record.
+    pub path: String,
+    /// Size in bytes (0 when the file could not be read).
+    pub size: u64,
+    /// SHA-256 of the content, lowercase hex (empty when the file could not be read).
+    pub sha256: String,
+    /// Record status, or `removed`.
+    pub status: EntryStatus,
+    /// Code of the first error of a `failed` record, else null.
+    pub error: Option<String>,
+    /// Pages (PDF only).
+    pub pages: Option<u32>,
+    /// Tables found anywhere in the record.
+    pub tables: u32,
+    /// Wall time spent on the file in the run that produced its record, in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl Entry {
+    /// The manifest line of a freshly produced record.
+    pub fn from_record(record: &Record, size: u64, duration: Duration) -> Self {
+        let tables = record.tables.len()
+            + record.items.iter().map(|i| i.tables.len()).sum::<usize>()
+            + record
+                .proposals
+                .iter()
+                .map(|p| p.tables.len())
+                .sum::<usize>();
+        Entry {
+            path: record.source.path.clone(),
+            size,
+            sha256: record.source.sha256.clone(),
+            status: record.status.into(),
+            error: if record.status == Status::Failed {
+                record.errors.first().map(|e| e.code.clone())
+            } else {
+                None
+            },
+            pages: record.source.pages,
+            tables: u32::try_from(tables).unwrap_or(u32::MAX),
+            duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Whether the file has a record (every status but `removed`).
+    pub fn is_live(&self) -> bool {
+        self.status != EntryStatus::Removed
+    }
+
+    /// The tombstone written when the file is no longer an input.
+    pub fn removed(mut self) -> Self {
+        self.status = EntryStatus::Removed;
+        self.error = None;
+        self
+    }
+}
+
+/// Read a whole manifest. A missing file is an empty manifest.
+pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut entries = Vec::new();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let entry = serde_json::from_str(&line).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}:{}: {e}", path.display(), n + 1),
+            )
+        })?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// Write one manifest line.
+pub fn write_line(w: &mut impl Write, entry: &Entry) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, entry)?;
+    w.write_all(b"\n")
+}
+
+/// `OUT/run.json`: what wrote the folder, and its summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunInfo {
+    /// Version of referat that wrote the folder.
+    pub referat_version: String,
+    /// Fingerprint of the version and grammar profiles; records made under
+    /// another fingerprint are made again.
+    pub fingerprint: String,
+    /// `K/N` when the run was a shard, or null.
+    pub shard: Option<String>,
+    /// Counts of the run.
+    pub summary: Summary,
+}
+
+/// Read `OUT/run.json`, if present and valid.
+pub fn read_run_info(out: &Path) -> Option<RunInfo> {
+    let text = std::fs::read_to_string(out.join(RUN_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}

@@ -1,0 +1,98 @@
+//! The end-of-run summary: files by status and error code, pages, tables,
+//! what the run did and what the walk skipped, and the time taken.
+
+use crate::manifest::{Entry, EntryStatus};
+use crate::walk::Skipped;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Counts of one run (or merge), written to `run.json` and printed at the end.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Files with a record in `records.jsonl`.
+    pub files: u64,
+    /// Files by status (`ok`, `partial`, `failed`).
+    pub status: BTreeMap<String, u64>,
+    /// Failed files by error code.
+    pub errors: BTreeMap<String, u64>,
+    /// Manifest lines with status `removed`.
+    pub removed: u64,
+    /// Pages of all PDFs.
+    pub pages: u64,
+    /// Tables found in all records.
+    pub tables: u64,
+    /// Files processed by this run.
+    pub processed: u64,
+    /// Files whose record was kept from an earlier (or interrupted) run.
+    pub unchanged: u64,
+    /// Entries the walk skipped, by reason.
+    pub skipped: Skipped,
+    /// Warnings (symlink loops, unreadable folders, duplicate paths).
+    pub warnings: u64,
+    /// Wall time of the run, in seconds.
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Add the counts of one manifest line.
+    pub fn add(&mut self, entry: &Entry) {
+        if entry.status == EntryStatus::Removed {
+            self.removed += 1;
+            return;
+        }
+        self.files += 1;
+        *self
+            .status
+            .entry(entry.status.as_str().to_string())
+            .or_default() += 1;
+        if let Some(code) = &entry.error {
+            *self.errors.entry(code.clone()).or_default() += 1;
+        }
+        self.pages += u64::from(entry.pages.unwrap_or(0));
+        self.tables += u64::from(entry.tables);
+    }
+
+    /// Files whose status is `failed`.
+    pub fn failed(&self) -> u64 {
+        self.status.get("failed").copied().unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rate = if self.seconds > 0.0 {
+            self.processed as f64 / self.seconds
+        } else {
+            0.0
+        };
+        writeln!(
+            f,
+            "{} files in {:.1} s: {} processed ({rate:.1}/s), {} unchanged, {} removed",
+            self.files, self.seconds, self.processed, self.unchanged, self.removed
+        )?;
+        for status in ["ok", "partial", "failed"] {
+            let n = self.status.get(status).copied().unwrap_or(0);
+            write!(f, "  {status:<8}{n:>8}")?;
+            if status == "failed" && !self.errors.is_empty() {
+                let codes: Vec<String> = self
+                    .errors
+                    .iter()
+                    .map(|(c, n)| format!("{c} {n}"))
+                    .collect();
+                write!(f, "   ({})", codes.join(", "))?;
+            }
+            writeln!(f)?;
+        }
+        writeln!(f, "  pages {}, tables {}", self.pages, self.tables)?;
+        let s = &self.skipped;
+        if s.total() > 0 || self.warnings > 0 {
+            writeln!(
+                f,
+                "  skipped: {} other formats, {} hidden, {} temporary, {} not regular files, {} duplicate paths; {} warnings",
+                s.other_format, s.hidden, s.temporary, s.not_a_file, s.duplicate, self.warnings
+            )?;
+        }
+        Ok(())
+    }
+}
