@@ -80,12 +80,10 @@ enum Block {
     Table(TablePart),
 }
 
-/// Rows of a table; `after_split`: the rows follow another part of the same
-/// run whose column layout they break.
+/// Rows of a table.
 #[derive(Debug, Clone)]
 struct TablePart {
     rows: Vec<Row>,
-    after_split: bool,
 }
 
 /// Document-wide measures.
@@ -174,13 +172,7 @@ pub(super) fn rebuild(pages: &[PageGlyphs]) -> Vec<Line> {
                 .flat_map(|b| match b {
                     Block::Lines(run) => split_tables(rows_of(&run, &banded))
                         .into_iter()
-                        .enumerate()
-                        .map(|(i, rows)| {
-                            Block::Table(TablePart {
-                                rows,
-                                after_split: i > 0,
-                            })
-                        })
+                        .map(|rows| Block::Table(TablePart { rows }))
                         .collect(),
                     other => vec![other],
                 })
@@ -912,16 +904,6 @@ fn first_column_of(cols: &[(f64, f64)], c: &Cell) -> usize {
         .unwrap_or_else(|| column_of(cols, c))
 }
 
-/// A cell that holds a number ("-6.356", "0,475", "6 år", "55.2581)").
-fn looks_numeric(t: &str) -> bool {
-    let digits = t.chars().filter(char::is_ascii_digit).count();
-    let other = t
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !" .,-−–%*()".contains(*c))
-        .count();
-    digits > 0 && other <= 2
-}
-
 /// Render a table: one `\t`-joined line per row, every row as wide as the
 /// table; also returns the number of columns.
 fn render_table(rows: &[Row]) -> (Vec<(u32, String)>, usize) {
@@ -948,9 +930,13 @@ fn render_table(rows: &[Row]) -> (Vec<(u32, String)>, usize) {
                 texts[k] = format!("{} {}", texts[k], c.text);
             }
         }
-        if texts.iter().any(|t| !t.is_empty()) {
-            out.push((row.page, texts.join("\t")));
+        if texts.iter().all(|t| t.is_empty()) {
+            continue;
         }
+        // Trailing empty cells are dropped, as the text converter does: a
+        // label-only row reads as a plain line ("Økonomiudvalget"), which
+        // the table reader takes as a group row or the end of a label.
+        out.push((row.page, texts.join("\t").trim_end().to_string()));
     }
     (out, n)
 }
@@ -1037,9 +1023,37 @@ fn is_list_item(t: &str) -> bool {
     is_item_number(first) && !rest.is_empty()
 }
 
+/// "3. …" followed by "1. …": a new list.
+fn restarts_numbering(a: &str, b: &str) -> bool {
+    let number = |t: &str| -> Option<u32> {
+        let first = t.split_whitespace().next()?;
+        first
+            .trim_start_matches('(')
+            .trim_end_matches(['.', ')'])
+            .parse()
+            .ok()
+    };
+    matches!((number(a), number(b)), (Some(x), Some(y)) if y <= x)
+}
+
 /// Ends like a sentence or a lead-in.
 fn ends_sentence(t: &str) -> bool {
     t.trim_end().ends_with(['.', ':', ';', '!', '?', '"', '”'])
+}
+
+/// Is `next` (the first row on a new page) the rest of `last` (the last row
+/// on the page before), cut by the page break: no label of its own, and only
+/// text under cells `last` has?
+fn continues_row(last: &Row, next: &Row, cols: &[Col]) -> bool {
+    let first_col = cols.first().map_or(f64::NEG_INFINITY, |c| c.x1);
+    let label = |r: &Row| r.cells.first().is_some_and(|c| c.x0 < first_col);
+    label(last)
+        && !label(next)
+        && !next.cells.is_empty()
+        && next
+            .cells
+            .iter()
+            .all(|c| last.cells.iter().any(|t| c.x0 < t.x1 && c.x1 > t.x0))
 }
 
 /// A line broken by hand inside a list of names ("Mødedeltagere Lars
@@ -1079,7 +1093,19 @@ fn join_across_pages(blocks: &mut [Vec<Block>], stats: &Stats) {
                     add_to_cols(&mut cols, r);
                 }
                 if b.rows.iter().take(3).all(|r| !conflicts(&cols, r)) {
-                    let rows = b.rows.clone();
+                    let mut rows = b.rows.clone();
+                    if let (Some(last), Some(first)) = (a.rows.last_mut(), rows.first())
+                        && continues_row(last, first, &cols)
+                    {
+                        let first = rows.remove(0);
+                        for c in first.cells {
+                            if let Some(t) =
+                                last.cells.iter_mut().find(|t| c.x0 < t.x1 && c.x1 > t.x0)
+                            {
+                                t.text = join_text(&t.text, &c.text);
+                            }
+                        }
+                    }
                     a.rows.extend(rows);
                     tail[0].remove(0);
                 }
@@ -1111,7 +1137,6 @@ fn join_across_pages(blocks: &mut [Vec<Block>], stats: &Stats) {
 fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     let mut prev_para: Option<&Para> = None;
-    let mut prev_columns = 0usize;
     let push = |out: &mut Vec<Line>, text: String, page: u32, heading: Option<u8>, bold: bool| {
         let number = out.len() as u32 + 1;
         out.push(Line {
@@ -1138,20 +1163,11 @@ fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
         match block {
             Block::Lines(_) => {}
             Block::Table(part) => {
-                let (rendered, columns) = render_table(&part.rows);
-                // Rows that only lost the table's layout (a row block printed
-                // with fewer columns) stay in the table, right-aligned later.
-                let continues = part.after_split
-                    && columns < prev_columns
-                    && part.rows.iter().all(|r| {
-                        r.cells.len() >= 2 && r.cells.last().is_some_and(|c| looks_numeric(&c.text))
-                    });
-                if let Some((page, _)) = rendered.first()
-                    && !continues
-                {
+                let (rendered, _) = render_table(&part.rows);
+                if let Some((page, _)) = rendered.first() {
                     blank(&mut out, *page);
                 }
-                prev_columns = columns;
+
                 for (page, text) in rendered {
                     push(&mut out, text, page, None, false);
                 }
@@ -1160,7 +1176,9 @@ fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
             Block::Para(p) => {
                 let heading = stats.heading_level(p.size);
                 let tight = prev_para.is_some_and(|q| {
-                    let both_items = is_list_item(&q.text) && is_list_item(&p.text);
+                    let both_items = is_list_item(&q.text)
+                        && is_list_item(&p.text)
+                        && !restarts_numbering(&q.text, &p.text);
                     both_items || (heading.is_none() && continues_list_of_names(q, p, stats))
                 });
                 if !tight {
@@ -1207,7 +1225,7 @@ mod tests {
             },
         ];
         let lines: Vec<String> = render_table(&rows).0.into_iter().map(|(_, t)| t).collect();
-        assert_eq!(lines, vec!["Udvalg\tEffekt\t", "\t2025\t2026", "A\t1\t2"]);
+        assert_eq!(lines, vec!["Udvalg\tEffekt", "\t2025\t2026", "A\t1\t2"]);
     }
 
     #[test]
