@@ -155,6 +155,9 @@ pub struct MeetingWords {
     /// Word before a clock time ("kl.").
     #[serde(default)]
     pub time_words: Vec<String>,
+    /// Labels whose value is the start time itself ("Mødetidspunkt 09:00").
+    #[serde(default)]
+    pub time_labels: Vec<String>,
 }
 
 /// Table-of-contents words.
@@ -248,6 +251,9 @@ pub struct ProposalWords {
     /// Proposal type words ("Investeringsforslag").
     #[serde(default)]
     pub types: Vec<String>,
+    /// Endings that mark an unlisted word as a proposal type ("forslag").
+    #[serde(default)]
+    pub type_suffixes: Vec<String>,
     /// Label of the summary ("Kort resumé").
     #[serde(default)]
     pub summary_labels: Vec<String>,

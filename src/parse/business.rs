@@ -79,12 +79,21 @@ fn coded_title(text: &str, w: &ProposalWords) -> ProposalHeading {
         }
     }
     let mut kind = None;
-    if let Ok((after, t)) = phrase(&w.types).parse(rest) {
-        let after = after.trim_start();
-        if let Some(a) = after.strip_prefix([':', '–', '-']) {
-            kind = Some(t.to_string());
-            rest = a.trim_start();
-        }
+    let first_word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+    let suffixed = w
+        .type_suffixes
+        .iter()
+        .any(|s| first_word.to_lowercase().ends_with(&s.to_lowercase()));
+    let typed = phrase(&w.types)
+        .parse(rest)
+        .ok()
+        .map(|(after, t)| (after, t.to_string()));
+    let typed = typed.or_else(|| suffixed.then(|| (&rest[first_word.len()..], first_word.clone())));
+    if let Some((after, t)) = typed
+        && let Some(a) = after.trim_start().strip_prefix([':', '–', '-'])
+    {
+        kind = Some(t);
+        rest = a.trim_start();
     }
     ProposalHeading {
         code,
@@ -100,7 +109,7 @@ pub fn parse(lines: &[Line], profile: &Profile) -> Catalogue {
     let starts: Vec<(usize, ProposalHeading)> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !l.text.contains('\t'))
+        .filter(|(_, l)| !l.text.contains('\t') || labelled(&l.text, &w.title_labels).is_some())
         .filter_map(|(i, l)| proposal_heading(&l.text, w).map(|h| (i, h)))
         .collect();
     let head_end = starts.first().map(|s| s.0).unwrap_or(lines.len());
@@ -455,6 +464,21 @@ mod tests {
             )
         );
         assert!(proposal_heading("Forslaget er godt", &w).is_none());
+        let h = proposal_heading(
+            "Forslagets titel:\tBUF7 – Udvidelsesforslag: Flere pædagoger",
+            &w,
+        )
+        .unwrap();
+        assert_eq!(h.kind.as_deref(), Some("Udvidelsesforslag"));
+        let h = proposal_heading(
+            "Forslagets titel: SUF2: Omstillingsforslag – Ny vagtplan",
+            &w,
+        )
+        .unwrap();
+        assert_eq!(
+            (h.code.as_deref(), h.kind.as_deref(), h.title.as_str()),
+            (Some("SUF2"), Some("Omstillingsforslag"), "Ny vagtplan")
+        );
     }
 
     #[test]

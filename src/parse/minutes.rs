@@ -5,7 +5,8 @@ use super::amounts::find_amounts;
 use super::outcome::classify;
 use super::text::assemble;
 use super::words::{
-    case_number_line, collapse, find_date, find_time, is_phrase, labelled, phrase, strip_phrase,
+    case_number_line, clock_time, collapse, find_date, find_time, is_phrase, labelled, phrase,
+    strip_phrase,
 };
 use crate::extract::Line;
 use crate::profile::Profile;
@@ -238,6 +239,7 @@ fn meeting(head: &[Line], title: Option<&str>, profile: &Profile) -> Meeting {
         &w.location_labels,
         &w.participant_labels,
         &w.other_labels,
+        &w.time_labels,
     ]
     .into_iter()
     .flatten()
@@ -267,6 +269,10 @@ fn meeting(head: &[Line], title: Option<&str>, profile: &Profile) -> Meeting {
                 i += 1;
             }
             m.participants = split_names(&joined);
+        } else if let Some(v) = labelled(text, &w.time_labels) {
+            m.start_time = m
+                .start_time
+                .or_else(|| clock_time(v).or_else(|| find_time(v, &w.time_words)));
         } else if m.start_time.is_none() && labelled(text, &w.other_labels).is_some() {
             m.start_time = find_time(text, &w.time_words);
         }

@@ -8,7 +8,10 @@ use crate::record::Outcome;
 /// by a change phrase or not), orientation, discussion.
 pub fn classify(text: &str, words: &OutcomeWords) -> Outcome {
     let lower = text.to_lowercase();
-    let has = |list: &[String]| list.iter().any(|p| lower.contains(&p.to_lowercase()));
+    let has = |list: &[String]| {
+        list.iter()
+            .any(|p| contains_phrase(&lower, &p.to_lowercase()))
+    };
     if has(&words.rejected) {
         Outcome::Rejected
     } else if has(&words.postponed) {
@@ -26,6 +29,25 @@ pub fn classify(text: &str, words: &OutcomeWords) -> Outcome {
     } else {
         Outcome::Other
     }
+}
+
+/// `phrase` occurs in `text` starting and ending at word boundaries (a
+/// phrase ending in punctuation or space needs no boundary after it), so
+/// "udsat" does not match "udsatte børn".
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let needs_end_boundary = phrase.chars().last().is_some_and(char::is_alphanumeric);
+    text.match_indices(phrase).any(|(at, _)| {
+        let before_ok = text[..at]
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = !needs_end_boundary
+            || text[at + phrase.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+        before_ok && after_ok
+    })
 }
 
 #[cfg(test)]
@@ -63,5 +85,9 @@ mod tests {
             Outcome::Discussed
         );
         assert_eq!(classify("Intet.", &w), Outcome::Other);
+        assert_eq!(
+            classify("Direktionen drøftede indsatsen for udsatte børn.", &w),
+            Outcome::Discussed
+        );
     }
 }

@@ -169,26 +169,23 @@ pub fn find_date(text: &str, months: &[String]) -> Option<String> {
 
 /// Find a clock time after one of `time_words` ("kl. 09:00", "kl. 9.30").
 pub fn find_time(text: &str, time_words: &[String]) -> Option<String> {
-    for (i, _) in text.char_indices() {
-        let Ok((rest, _)) = phrase(time_words).parse(&text[i..]) else {
-            continue;
-        };
-        let time = (
-            space0::<&str, Error<&str>>,
-            take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
-            alt((char(':'), char('.'))),
-            take_while_m_n(2, 2, |c: char| c.is_ascii_digit()),
-        )
-            .parse(rest);
-        if let Ok((_, (_, h, _, m))) = time {
-            let h: u32 = h.parse().ok()?;
-            let m: u32 = m.parse().ok()?;
-            if h < 24 && m < 60 {
-                return Some(format!("{h:02}:{m:02}"));
-            }
-        }
-    }
-    None
+    text.char_indices().find_map(|(i, _)| {
+        let (rest, _) = phrase(time_words).parse(&text[i..]).ok()?;
+        clock_time(rest.trim_start())
+    })
+}
+
+/// A clock time at the start of `text`: "09:00", "9.30" → "HH:MM".
+pub fn clock_time(text: &str) -> Option<String> {
+    let (_, (h, _, m)) = (
+        take_while_m_n::<_, &str, Error<&str>>(1, 2, |c: char| c.is_ascii_digit()),
+        alt((char(':'), char('.'))),
+        take_while_m_n(2, 2, |c: char| c.is_ascii_digit()),
+    )
+        .parse(text)
+        .ok()?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
 }
 
 /// Build an ISO date from year, month and day strings (two-digit years are 20xx).
