@@ -1,14 +1,15 @@
 //! The total checks on the seed documents, counted by hand.
 //!
-//! Each seed text goes through the library (`extract::text::extract`, then
+//! Each seed text goes through the library (`extract::extract`, then
 //! `tables::detect` over all its lines: which item or proposal a table sits
 //! in does not change its checks). For every seed the test names how many
 //! total rows there are, how many were checked and how many passed, and
 //! every mismatch the checks report is a real inconsistency of the source,
 //! named below.
 
-use referat::extract::text::extract;
+use referat::extract::{extract, pdf::PdfOptions};
 use referat::profile::TableWords;
+use referat::record::Format;
 use referat::record::{RowRole, Table};
 use referat::tables::detect;
 use std::path::Path;
@@ -26,7 +27,10 @@ fn tables_of(stem: &str) -> Vec<Table> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(format!("{stem}.txt"));
-    let lines = extract(&std::fs::read(path).unwrap()).unwrap().lines;
+    let bytes = std::fs::read(&path).unwrap();
+    let lines = extract(&bytes, Format::Text, &PdfOptions::default(), &path)
+        .unwrap()
+        .lines;
     detect(&lines, &table_words())
 }
 

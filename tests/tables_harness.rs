@@ -60,7 +60,14 @@ fn harness_records() {
     let mut out = String::new();
     for path in names {
         let bytes = std::fs::read(&path).unwrap();
-        let lines = referat::extract::text::extract(&bytes).unwrap().lines;
+        let lines = referat::extract::extract(
+            &bytes,
+            referat::record::Format::Text,
+            &Default::default(),
+            &path,
+        )
+        .unwrap()
+        .lines;
         let starts = container_starts(&lines);
         let head_end = starts.first().map_or(lines.len(), |s| s.2);
         let mut items: Vec<Value> = Vec::new();

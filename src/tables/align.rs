@@ -137,12 +137,12 @@ fn column_labels(
     }
     // The column that starts a spanning label belongs to its group too.
     for c in 1..width {
-        if groups[c].is_none() && c + 1 < width {
-            if let Some(g) = &groups[c + 1] {
-                if pieces[c].first() == Some(g) {
-                    groups[c] = Some(g.clone());
-                }
-            }
+        if groups[c].is_none()
+            && c + 1 < width
+            && let Some(g) = &groups[c + 1]
+            && pieces[c].first() == Some(g)
+        {
+            groups[c] = Some(g.clone());
         }
     }
     let columns = pieces[1..]
@@ -232,9 +232,11 @@ pub(crate) fn layout<'a>(rows: Vec<RawRow<'a>>, words: &TableWords) -> Layout<'a
         }
         let n = raw.cells.len().saturating_sub(1);
         let right = cols.saturating_sub(n);
-        let offset = if raw.block == 0 || !raw.tabbed || n >= cols {
-            0
-        } else if first_block_short.contains(&raw.cells.len()) {
+        let keep_left = raw.block == 0
+            || !raw.tabbed
+            || n >= cols
+            || first_block_short.contains(&raw.cells.len());
+        let offset = if keep_left {
             0
         } else {
             let cells = &raw.cells[1..];

@@ -152,7 +152,7 @@ pub fn is_note(line: &str, words: &TableWords, markers: &[String]) -> bool {
     let unstarred: String = line.chars().filter(|c| *c != '*').collect();
     words.note_starts.iter().filter(|s| !s.is_empty()).any(|s| {
         let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-        if !digits.is_empty() && !markers.iter().any(|m| *m == digits) {
+        if !digits.is_empty() && !markers.contains(&digits) {
             return false;
         }
         strip_word_ci(line, s).is_some()

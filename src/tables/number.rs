@@ -182,10 +182,10 @@ pub(crate) fn strip_word_ci<'a>(text: &'a str, word: &str) -> Option<&'a str> {
 fn suffix<'a>(suffixes: &[String], i: &'a str) -> IResult<&'a str, String> {
     let mut best: Option<(&str, &'a str)> = None;
     for s in suffixes.iter().filter(|s| !s.is_empty()) {
-        if let Some(rest) = strip_word_ci(i, s) {
-            if best.is_none_or(|(b, _)| s.len() > b.len()) {
-                best = Some((s, rest));
-            }
+        if let Some(rest) = strip_word_ci(i, s)
+            && best.is_none_or(|(b, _)| s.len() > b.len())
+        {
+            best = Some((s, rest));
         }
     }
     match best {
