@@ -1,7 +1,7 @@
 //! Golden tests over the real seed documents in `fixtures/`.
 //!
 //! Two kinds: (1) the record is compared field by field with the hand-made
-//! gold annotations in `fixtures/gold/` (copied from the shared corpus; they
+//! gold annotations in `tests/gold/` (copied from the shared corpus; they
 //! were written from the documents, not from this code); (2) an `insta`
 //! snapshot of each record's structure (without long texts), reviewed
 //! against the documents.
@@ -31,7 +31,7 @@ fn record(stem: &str) -> Record {
 }
 
 fn gold(stem: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(format!("fixtures/gold/{stem}.json")).unwrap())
+    serde_json::from_str(&std::fs::read_to_string(format!("tests/gold/{stem}.json")).unwrap())
         .unwrap()
 }
 

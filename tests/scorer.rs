@@ -1,6 +1,6 @@
 //! End to end: the binary ingests the fixtures and the project's scorer
 //! (`tests/eval/score.py`, a copy of the shared evaluation script) rates
-//! the records against the gold annotations in `fixtures/gold/`.
+//! the records against the gold annotations in `tests/gold/`.
 //!
 //! Needs python3 (`.ci/run` installs it); without it the test says so and skips.
 
@@ -13,7 +13,7 @@ fn scores(records: &Path, format: &str) -> Vec<(String, f64)> {
         .args([
             "tests/eval/score.py",
             records.to_str().unwrap(),
-            "fixtures/gold",
+            "tests/gold",
             "--format",
             format,
         ])
