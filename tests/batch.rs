@@ -1,0 +1,441 @@
+//! Batch runs end to end through the binary: crash safety (a run killed at
+//! random moments and started again ends like a clean run), shards and
+//! merge, incremental runs, determinism across thread counts, and a folder
+//! of hostile inputs.
+//!
+//! PDF extraction is developed in parallel, so nothing here depends on a PDF
+//! parsing well: PDFs are in the corpus, but only their records' presence and
+//! sameness across runs are checked.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const BIN: &str = env!("CARGO_BIN_EXE_referat");
+
+/// `referat ingest <args>`, output discarded; returns the exit code.
+fn ingest(args: &[&str]) -> i32 {
+    let out = Command::new(BIN)
+        .arg("ingest")
+        .args(args)
+        .arg("--quiet")
+        .stdout(Stdio::null())
+        .output()
+        .expect("run referat");
+    let code = out.status.code().expect("exit code");
+    if code != 0 {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    code
+}
+
+/// `referat ingest IN --out OUT <extra>`, which must exit 0.
+fn ingest_ok(input: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![input.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    assert_eq!(ingest(&args), 0, "referat ingest {args:?}");
+}
+
+/// A corpus in nested folders: `copies` copies of each named fixture.
+fn corpus(dir: &Path, seeds: &[(&str, usize)]) -> PathBuf {
+    let root = dir.join("corpus");
+    for (seed, copies) in seeds {
+        let from = Path::new("fixtures").join(seed);
+        for i in 0..*copies {
+            let sub = root
+                .join(format!("y{}", 2000 + i % 7))
+                .join(format!("m{i:03}"));
+            std::fs::create_dir_all(&sub).unwrap();
+            std::fs::copy(&from, sub.join(seed)).unwrap();
+        }
+    }
+    root
+}
+
+/// The small text fixtures (fast to parse), the large one, and the PDFs.
+const SMALL_TEXT: [&str; 2] = ["000_edc65fd12b26e6d5.txt", "004_bad1072dfa3f0813.txt"];
+const LARGE_TEXT: &str = "002_0aa691788063abd2.txt";
+const SMALL_PDF: &str = "004_bad1072dfa3f0813.pdf";
+
+/// A mixed corpus: `n` copies of each small text, one large text and one PDF.
+fn mixed(dir: &Path, n: usize) -> PathBuf {
+    corpus(
+        dir,
+        &[
+            (SMALL_TEXT[0], n),
+            (SMALL_TEXT[1], n),
+            (LARGE_TEXT, 1),
+            (SMALL_PDF, 1),
+        ],
+    )
+}
+
+/// records.jsonl as bytes, and the manifest with `duration_ms` removed.
+fn outputs(out: &Path) -> (Vec<u8>, Vec<Value>) {
+    let records = std::fs::read(out.join("records.jsonl")).expect("records.jsonl");
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl"))
+        .expect("manifest.jsonl")
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).expect("manifest line is JSON");
+            v.as_object_mut().unwrap().remove("duration_ms");
+            v
+        })
+        .collect();
+    (records, manifest)
+}
+
+/// Every record line parses and the paths ascend strictly.
+fn assert_well_formed(out: &Path) -> usize {
+    let text = std::fs::read_to_string(out.join("records.jsonl")).unwrap();
+    let mut last = String::new();
+    let mut n = 0;
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).expect("whole record lines");
+        let path = v["source"]["path"].as_str().unwrap().to_string();
+        assert!(
+            path > last,
+            "sorted, no duplicates: {path:?} after {last:?}"
+        );
+        last = path;
+        n += 1;
+    }
+    assert!(
+        !out.join(".journal").exists(),
+        "journal removed after a finished run"
+    );
+    for name in [".records.jsonl.tmp", ".manifest.jsonl.tmp", ".run.json.tmp"] {
+        assert!(!out.join(name).exists(), "{name} left behind");
+    }
+    n
+}
+
+/// A small deterministic random generator (xorshift) for the kill delays.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn killed_runs_resume_to_the_same_output_as_a_clean_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed(dir.path(), 40);
+    let clean = dir.path().join("clean");
+    let t0 = Instant::now();
+    ingest_ok(&input, &clean, &["--jobs", "2"]);
+    let clean_time = t0.elapsed();
+    let expected = outputs(&clean);
+    assert_eq!(assert_well_formed(&clean), expected.1.len());
+
+    eprintln!("clean run: {clean_time:?}");
+    let mut interrupted = 0;
+    for seed in 1..=5u64 {
+        let out = dir.path().join(format!("killed{seed}"));
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        // Seed 5 is killed three times in a row before it may finish.
+        let kills = if seed == 5 { 3 } else { 1 };
+        for _ in 0..kills {
+            let fraction = (xorshift(&mut state) % 1000) as f64 / 1000.0;
+            let delay = clean_time.mul_f64(0.05 + fraction);
+            let mut child = Command::new(BIN)
+                .args(["ingest", input.to_str().unwrap(), "--jobs", "2", "--quiet"])
+                .arg("--out")
+                .arg(&out)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(delay);
+            let _ = child.kill();
+            child.wait().unwrap();
+            interrupted += usize::from(out.join(".journal").exists());
+        }
+        if seed == 2 && out.join(".journal").exists() {
+            // A write torn by the kill, made certain: half a line at the end.
+            use std::io::Write;
+            let mut j = std::fs::OpenOptions::new()
+                .append(true)
+                .open(out.join(".journal"))
+                .unwrap();
+            j.write_all(b"0123456789abcdef\t{\"path\":\"y2000/m0")
+                .unwrap();
+        }
+        ingest_ok(&input, &out, &["--jobs", "2"]);
+        assert_well_formed(&out);
+        let got = outputs(&out);
+        assert!(
+            got.0 == expected.0,
+            "seed {seed}: records.jsonl differs from a clean run"
+        );
+        assert_eq!(got.1, expected.1, "seed {seed}: manifest differs");
+    }
+    assert!(interrupted >= 2, "most kills land mid-run ({interrupted})");
+}
+
+#[test]
+fn shards_merged_equal_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed(dir.path(), 12);
+    let whole = dir.path().join("whole");
+    ingest_ok(&input, &whole, &[]);
+    let n = 3;
+    let mut parts = Vec::new();
+    let mut total = 0;
+    for k in 0..n {
+        let out = dir.path().join(format!("shard{k}"));
+        ingest_ok(
+            &input,
+            &out,
+            &["--shard", &format!("{k}/{n}"), "--jobs", "1"],
+        );
+        let count = assert_well_formed(&out);
+        assert!(count > 0, "shard {k} is not empty on this corpus");
+        total += count;
+        parts.push(out);
+    }
+    let expected = outputs(&whole);
+    assert_eq!(
+        total,
+        expected.1.len(),
+        "shards cover the corpus exactly once"
+    );
+
+    let merged = dir.path().join("merged");
+    let status = Command::new(BIN)
+        .arg("merge")
+        .args(&parts)
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_well_formed(&merged);
+    let got = outputs(&merged);
+    assert!(got.0 == expected.0, "merged records.jsonl equals one run");
+    assert_eq!(got.1, expected.1, "merged manifest equals one run");
+
+    // The merged folder is a valid state for an incremental run: nothing to do.
+    ingest_ok(&input, &merged, &[]);
+    let info: Value =
+        serde_json::from_str(&std::fs::read_to_string(merged.join("run.json")).unwrap()).unwrap();
+    assert_eq!(info["summary"]["processed"], 0);
+    assert_eq!(outputs(&merged), expected);
+
+    // An unfinished shard is refused.
+    std::fs::write(parts[1].join(".journal"), "referat-journal 1 x\n").unwrap();
+    let status = Command::new(BIN)
+        .arg("merge")
+        .args(&parts)
+        .arg("--out")
+        .arg(dir.path().join("merged2"))
+        .arg("--quiet")
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
+
+#[test]
+fn thread_count_does_not_change_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed(dir.path(), 10);
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    ingest_ok(&input, &one, &["--jobs", "1"]);
+    ingest_ok(&input, &two, &["--jobs", "2"]);
+    assert_eq!(outputs(&one), outputs(&two));
+}
+
+/// The run.json summary of OUT.
+fn summary(out: &Path) -> Value {
+    let info: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    info["summary"].clone()
+}
+
+/// Manifest lines by path.
+fn manifest_by_path(out: &Path) -> std::collections::BTreeMap<String, Value> {
+    std::fs::read_to_string(out.join("manifest.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["path"].as_str().unwrap().to_string(), v)
+        })
+        .collect()
+}
+
+#[test]
+fn incremental_runs_process_only_new_and_changed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(
+        dir.path(),
+        &[(SMALL_TEXT[0], 3), (SMALL_TEXT[1], 3), (LARGE_TEXT, 3)],
+    );
+    let out = dir.path().join("out");
+    ingest_ok(&input, &out, &[]);
+    let first = manifest_by_path(&out);
+    assert_eq!(summary(&out)["processed"], 9);
+
+    // Unchanged: nothing processed, identical output (durations kept too).
+    let before = std::fs::read(out.join("manifest.jsonl")).unwrap();
+    ingest_ok(&input, &out, &[]);
+    assert_eq!(summary(&out)["processed"], 0);
+    assert_eq!(summary(&out)["unchanged"], 9);
+    assert_eq!(std::fs::read(out.join("manifest.jsonl")).unwrap(), before);
+
+    // Change one, add one, remove one.
+    let changed = "y2000/m000/000_edc65fd12b26e6d5.txt";
+    let removed = "y2001/m001/002_0aa691788063abd2.txt";
+    let added = "y2002/new.md";
+    let mut text = std::fs::read(input.join(changed)).unwrap();
+    text.extend_from_slice(b"\nEn ekstra linje.\n");
+    std::fs::write(input.join(changed), text).unwrap();
+    std::fs::remove_file(input.join(removed)).unwrap();
+    std::fs::copy("fixtures/004_bad1072dfa3f0813.txt", input.join(added)).unwrap();
+    ingest_ok(&input, &out, &[]);
+    let s = summary(&out);
+    assert_eq!(
+        (s["processed"].as_u64(), s["unchanged"].as_u64()),
+        (Some(2), Some(7))
+    );
+    assert_eq!(s["removed"], 1);
+    let now = manifest_by_path(&out);
+    assert_eq!(now.len(), 10);
+    assert_eq!(now[removed]["status"], "removed");
+    assert_ne!(now[changed]["sha256"], first[changed]["sha256"]);
+    let unchanged = "y2000/m000/004_bad1072dfa3f0813.txt";
+    assert_eq!(
+        now[unchanged], first[unchanged],
+        "kept lines are kept as they were"
+    );
+    let records = std::fs::read_to_string(out.join("records.jsonl")).unwrap();
+    assert_eq!(assert_well_formed(&out), 9);
+    assert!(!records.contains(&format!("\"path\":\"{removed}\"")));
+    assert!(records.contains(&format!("\"path\":\"{added}\"")));
+
+    // Running again is a no-op that keeps the tombstone.
+    let before = outputs(&out);
+    ingest_ok(&input, &out, &[]);
+    assert_eq!(summary(&out)["processed"], 0);
+    assert_eq!(outputs(&out), before);
+
+    // --force redoes everything and forgets removed files.
+    ingest_ok(&input, &out, &["--force"]);
+    assert_eq!(summary(&out)["processed"], 9);
+    assert_eq!(manifest_by_path(&out).len(), 9);
+    assert_eq!(outputs(&out).0, before.0);
+}
+
+#[test]
+fn hostile_inputs_give_one_record_each() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("in");
+    let sub = root.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    let mut expected: Vec<(&str, Option<&str>)> = Vec::new();
+
+    std::fs::write(root.join("empty.txt"), b"").unwrap();
+    expected.push(("empty.txt", Some("empty-file")));
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(root.join("binary.txt"), &binary).unwrap();
+    expected.push(("binary.txt", Some("binary-file")));
+    std::fs::write(root.join("garbage.pdf"), &binary).unwrap();
+    expected.push(("garbage.pdf", None));
+    std::fs::copy("fixtures/004_bad1072dfa3f0813.txt", sub.join("ok.txt")).unwrap();
+    expected.push(("sub/ok.txt", None));
+    // A name that is not UTF-8, kept losslessly (escaped).
+    let latin1 = std::ffi::OsStr::from_bytes(b"K\xf8benhavn.txt");
+    std::fs::copy("fixtures/004_bad1072dfa3f0813.txt", sub.join(latin1)).unwrap();
+    expected.push(("sub/K\\xF8benhavn.txt", None));
+    // A 20 MB single-line text file.
+    let line = "Kommunalbestyrelsen godkendte budgettet. ".repeat(20 * 1024 * 1024 / 41);
+    std::fs::write(root.join("one-line.txt"), line).unwrap();
+    expected.push(("one-line.txt", None));
+    // Unreadable: a dangling symlink (works as root too) …
+    std::os::unix::fs::symlink(dir.path().join("nowhere.txt"), root.join("dangling.txt")).unwrap();
+    expected.push(("dangling.txt", Some("io-error")));
+    // … and a file without read permission (root can read it anyway).
+    let locked = root.join("locked.txt");
+    std::fs::write(&locked, "Punkt 1: Hemmeligt").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let as_root = std::fs::read(&locked).is_ok();
+    expected.push(("locked.txt", if as_root { None } else { Some("io-error") }));
+    // Symlink loops: must not hang, are warnings, not records.
+    std::os::unix::fs::symlink("..", sub.join("loop")).unwrap();
+    std::os::unix::fs::symlink(".", root.join("self")).unwrap();
+    // Skipped: hidden, temporary, other formats, a FIFO.
+    for name in [
+        ".DS_Store",
+        ".hidden.txt",
+        "~$udkast.docx",
+        "referat.txt~",
+        "upload.tmp",
+    ] {
+        std::fs::write(root.join(name), "Punkt 1").unwrap();
+    }
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::write(root.join(".git").join("notes.txt"), "x").unwrap();
+    std::fs::write(root.join("billede.png"), [0x89, b'P', b'N', b'G']).unwrap();
+    let fifo = Command::new("mkfifo").arg(root.join("pipe.txt")).status();
+    let has_fifo = fifo.is_ok_and(|s| s.success());
+
+    let out = dir.path().join("out");
+    let run = Command::new(BIN)
+        .args(["ingest", "--jobs", "2"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    let _ = std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("symlink loop"),
+        "loops are reported: {stderr}"
+    );
+
+    let records: Vec<Value> = std::fs::read_to_string(out.join("records.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut want: Vec<&str> = expected.iter().map(|(p, _)| *p).collect();
+    want.sort();
+    let got: Vec<&str> = records
+        .iter()
+        .map(|r| r["source"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, want, "one record per input file, nothing else");
+    for (path, code) in &expected {
+        let r = records
+            .iter()
+            .find(|r| r["source"]["path"] == *path)
+            .unwrap();
+        if let Some(code) = code {
+            assert_eq!(r["status"], "failed", "{path}");
+            assert_eq!(r["errors"][0]["code"], *code, "{path}");
+        }
+    }
+    let big = records
+        .iter()
+        .find(|r| r["source"]["path"] == "one-line.txt")
+        .unwrap();
+    assert!(big["source"]["bytes"].as_u64().unwrap() > 20_000_000);
+    let s = summary(&out);
+    assert_eq!(s["skipped"]["hidden"], 3);
+    assert_eq!(s["skipped"]["temporary"], 3);
+    assert_eq!(s["skipped"]["other_format"], 1);
+    if has_fifo {
+        assert_eq!(s["skipped"]["not_a_file"], 1);
+    }
+    assert_eq!(manifest_by_path(&out).len(), expected.len());
+}

@@ -1,0 +1,117 @@
+//! Exit codes and the documented command-line surface.
+
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_referat");
+
+fn referat(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run referat")
+}
+
+fn code(args: &[&str]) -> i32 {
+    referat(args).status.code().expect("exit code")
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    assert_eq!(code(&["ingest", "--no-such-flag"]), 2);
+    assert_eq!(code(&["no-such-command"]), 2);
+    assert_eq!(code(&["ingest", "fixtures", "--jobs", "0", "-o", out]), 2);
+    assert_eq!(
+        code(&["ingest", "fixtures", "--shard", "3/3", "-o", out]),
+        2
+    );
+    assert_eq!(code(&["ingest", "fixtures", "--shard", "1", "-o", out]), 2);
+    assert_eq!(code(&["ingest", "does/not/exist", "-o", out]), 2);
+    assert_eq!(code(&["merge", "--out", out]), 2, "merge needs folders");
+    assert_eq!(
+        code(&["merge", "fixtures", "--out", out]),
+        2,
+        "not an output folder"
+    );
+}
+
+#[test]
+fn unwritable_output_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = referat(&[
+        "ingest",
+        "fixtures/layouts",
+        "-q",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("referat: error:"));
+}
+
+#[test]
+fn strict_exits_1_when_a_file_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy("fixtures/004_bad1072dfa3f0813.txt", input.join("ok.txt")).unwrap();
+    let (i, o) = (input.to_str().unwrap(), dir.path().join("out"));
+    let o = o.to_str().unwrap();
+    assert_eq!(code(&["ingest", i, "-q", "-o", o, "--strict"]), 0);
+    std::fs::write(input.join("empty.txt"), "").unwrap();
+    assert_eq!(code(&["ingest", i, "-q", "-o", o]), 0, "failures are data");
+    assert_eq!(code(&["ingest", i, "-q", "-o", o, "--strict"]), 1);
+    // Unchanged failed files still count on the next run.
+    assert_eq!(code(&["ingest", i, "-q", "-o", o, "--strict"]), 1);
+    let merged = dir.path().join("merged");
+    let m = merged.to_str().unwrap();
+    assert_eq!(code(&["merge", o, "-o", m, "-q", "--strict"]), 1);
+    assert_eq!(code(&["merge", o, "-o", m, "-q"]), 0);
+}
+
+#[test]
+fn help_documents_exit_codes_and_batch_options() {
+    let out = referat(&["ingest", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "Exit codes:",
+        "--strict",
+        "--jobs",
+        "--force",
+        "--shard",
+        "--quiet",
+        "manifest.jsonl",
+    ] {
+        assert!(help.contains(needle), "ingest --help mentions {needle}");
+    }
+    let top = referat(&["--help"]);
+    assert!(String::from_utf8_lossy(&top.stdout).contains("Exit codes:"));
+    let merge = referat(&["merge", "--help"]);
+    assert!(String::from_utf8_lossy(&merge.stdout).contains("Exit codes:"));
+}
+
+#[test]
+fn summary_and_plain_progress_go_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = referat(&["ingest", "fixtures/layouts", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(run.stdout.is_empty(), "stdout stays clean");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("1 files in"), "{err}");
+    assert!(err.contains("pages 0, tables"), "{err}");
+    let quiet = referat(&[
+        "ingest",
+        "fixtures/layouts",
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(quiet.stderr.is_empty(), "--quiet prints nothing on success");
+}
