@@ -1,10 +1,11 @@
 //! Running pdf-extract page by page and collecting positioned glyphs.
 
-use super::load::{Loaded, Style};
+use super::load::{Loaded, Style, retry_page};
 use super::{panic_message, warning};
 use crate::extract::{BOX_EMPTY, BOX_TICKED};
 use crate::record::Issue;
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;
 
 /// One glyph, upright, in page space with y growing downwards.
@@ -46,8 +47,6 @@ impl Glyph {
 pub(super) struct PageGlyphs {
     /// 1-based page number.
     pub number: u32,
-    /// Page width (upright).
-    pub width: f64,
     /// Page height (upright).
     pub height: f64,
     /// Glyphs in drawing order.
@@ -62,6 +61,8 @@ pub(super) struct Collected {
     pub glyph_count: usize,
     /// Pages on which pdf-extract failed.
     pub failed_pages: usize,
+    /// Pages read only after leaving out a font pdf-extract failed on.
+    pub font_skipped_pages: usize,
     /// Message of the first failure.
     pub first_failure: Option<String>,
     /// Warnings (pages lost or cut short).
@@ -163,41 +164,93 @@ impl OutputDev for Recorder<'_> {
     }
 }
 
-/// Run pdf-extract over every page, each under its own panic guard.
-pub(super) fn collect(loaded: &Loaded) -> Collected {
+/// Most fonts tried one by one on a page pdf-extract fails on.
+const MAX_FONT_RETRIES: usize = 8;
+/// Most page retries for a whole document.
+const MAX_RETRIES: usize = 200;
+
+/// Run pdf-extract on one page under a panic guard: the glyphs it produced
+/// (also those before a failure) and the failure.
+fn run_page(loaded: &Loaded, index: usize) -> (Option<MediaBox>, Vec<RawGlyph>, Option<String>) {
+    let page_num = loaded.pages[index].0;
+    let styles = loaded.fonts.get(index).map(Vec::as_slice).unwrap_or(&[]);
+    let mut rec = Recorder {
+        styles,
+        shown: 0,
+        media_box: None,
+        glyphs: Vec::new(),
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pdf_extract::output_doc_page(&loaded.doc, &mut rec, page_num)
+    }));
+    let failure = match result {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(payload) => Some(panic_message(&payload)),
+    };
+    (rec.media_box, rec.glyphs, failure)
+}
+
+/// Run pdf-extract over every page, each under its own panic guard. When a
+/// page fails, it is tried again without each of its fonts in turn, so a
+/// font pdf-extract cannot read costs its own text, not the page.
+pub(super) fn collect(loaded: &mut Loaded) -> Collected {
     let mut out = Collected {
         pages: Vec::with_capacity(loaded.pages.len()),
         glyph_count: 0,
         failed_pages: 0,
+        font_skipped_pages: 0,
         first_failure: None,
         warnings: Vec::new(),
     };
     let mut lost = Vec::new();
-    for (index, &(page_num, _)) in loaded.pages.iter().enumerate() {
+    let mut partial = Vec::new();
+    let mut retries = 0usize;
+    for index in 0..loaded.pages.len() {
         let number = index as u32 + 1;
-        let styles = loaded.fonts.get(index).map(Vec::as_slice).unwrap_or(&[]);
-        let mut rec = Recorder {
-            styles,
-            shown: 0,
-            media_box: None,
-            glyphs: Vec::new(),
-        };
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(&loaded.doc, &mut rec, page_num)
-        }));
-        let failure = match result {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(payload) => Some(panic_message(&payload)),
-        };
+        let (mut media_box, mut glyphs, failure) = run_page(loaded, index);
         if let Some(msg) = failure {
-            out.failed_pages += 1;
-            lost.push(number);
             out.first_failure.get_or_insert(msg);
+            let fonts: Vec<_> = loaded.page_fonts[index]
+                .iter()
+                .copied()
+                .take(MAX_FONT_RETRIES)
+                .collect();
+            let mut recovered = false;
+            for font in fonts {
+                if retries >= MAX_RETRIES {
+                    break;
+                }
+                retries += 1;
+                retry_page(loaded, index, &HashSet::from([font]));
+                let (mb, g, failure) = run_page(loaded, index);
+                if failure.is_none() {
+                    (media_box, glyphs, recovered) = (mb, g, true);
+                    break;
+                }
+            }
+            if recovered {
+                partial.push(number);
+            } else {
+                out.failed_pages += 1;
+                lost.push(number);
+            }
         }
-        let page = upright(number, rec.media_box, rec.glyphs);
+        let page = upright(number, media_box, glyphs);
         out.glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
         out.pages.push(page);
+    }
+    out.font_skipped_pages = partial.len();
+    if !partial.is_empty() {
+        let list: Vec<String> = partial.iter().take(20).map(u32::to_string).collect();
+        out.warnings.push(warning(
+            "pdf-font-unreadable",
+            format!(
+                "text in a font the reader cannot decode was left out on page(s) {}{}",
+                list.join(", "),
+                if partial.len() > 20 { ", …" } else { "" },
+            ),
+        ));
     }
     if !lost.is_empty() {
         let list: Vec<String> = lost.iter().take(20).map(u32::to_string).collect();
@@ -285,7 +338,6 @@ fn upright(number: u32, media_box: Option<MediaBox>, glyphs: Vec<RawGlyph>) -> P
         .collect();
     PageGlyphs {
         number,
-        width,
         height,
         glyphs: out,
     }

@@ -64,6 +64,11 @@ pub(super) struct Loaded {
     /// Per page (same order as `pages`), the style of each shown string in
     /// the order pdf-extract shows them.
     pub fonts: Vec<Vec<Style>>,
+    /// Per page, the fonts (by object) its text is shown in.
+    pub page_fonts: Vec<Vec<ObjectId>>,
+    /// Per page, `Contents` and `Resources` as the file had them (for
+    /// [`retry_page`]).
+    originals: Vec<(Option<Object>, Option<Object>)>,
     /// Warnings raised while loading.
     pub warnings: Vec<Issue>,
     /// Number of pages in the page tree.
@@ -132,14 +137,53 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
         ));
     }
     fix_cid_widths(&mut doc);
-    let fonts = prepare_pages(&mut doc, &pages, &mut warnings);
+    let originals = pages
+        .iter()
+        .map(|&(_, id)| match doc.get_dictionary(id) {
+            Ok(page) => (
+                page.get(b"Contents").ok().cloned(),
+                page.get(b"Resources").ok().cloned(),
+            ),
+            Err(_) => (None, None),
+        })
+        .collect();
+    let prepared = prepare_pages(&mut doc, &pages, &HashSet::new(), &mut warnings);
+    let (fonts, page_fonts) = prepared.into_iter().unzip();
     Ok(Loaded {
         doc,
         pages,
         fonts,
+        page_fonts,
+        originals,
         warnings,
         page_count: page_count.max(1),
     })
+}
+
+/// Prepare page `index` again from the file's own content, with the text
+/// shown in the fonts of `skip` left out (used when pdf-extract fails on a
+/// page: a font it cannot read then costs that font's text, not the page).
+pub(super) fn retry_page(loaded: &mut Loaded, index: usize, skip: &HashSet<ObjectId>) {
+    let Some(&(num, id)) = loaded.pages.get(index) else {
+        return;
+    };
+    let (contents, resources) = loaded.originals[index].clone();
+    if let Ok(Object::Dictionary(page)) = loaded.doc.get_object_mut(id) {
+        for (key, value) in [("Contents", contents), ("Resources", resources)] {
+            match value {
+                Some(v) => page.set(key, v),
+                None => {
+                    page.remove(key.as_bytes());
+                }
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut prepared = prepare_pages(&mut loaded.doc, &[(num, id)], skip, &mut warnings);
+    if let Some((styles, fonts)) = prepared.pop() {
+        loaded.fonts[index] = styles;
+        loaded.page_fonts[index] = fonts;
+    }
 }
 
 /// True when lopdf failed because the file needs a password.
@@ -462,6 +506,10 @@ struct Rewriter<'a> {
     font_styles: HashMap<ObjectId, Style>,
     dropped_forms: usize,
     show_ops: u32,
+    /// Fonts whose text is left out.
+    skip_fonts: &'a HashSet<ObjectId>,
+    /// Fonts used on the current page.
+    used_fonts: Vec<ObjectId>,
 }
 
 /// Graphics state the rewriter tracks.
@@ -607,6 +655,14 @@ impl<'a> Rewriter<'a> {
             .ok()?;
         let entry = fonts.get(name).ok()?;
         let id = entry.as_reference().ok();
+        if let Some(id) = id {
+            if self.skip_fonts.contains(&id) {
+                return None;
+            }
+            if !self.used_fonts.contains(&id) {
+                self.used_fonts.push(id);
+            }
+        }
         if let Some(style) = id.and_then(|id| self.font_styles.get(&id)) {
             return Some(*style);
         }
@@ -725,12 +781,14 @@ fn with_xobjects(doc: &Document, resources: &Dictionary, added: Dictionary) -> D
     res
 }
 
-/// Rewrite every page's content; returns the shown-string styles per page.
+/// Rewrite the content of `pages`, leaving out text in the fonts of `skip`;
+/// returns per page the shown-string styles and the fonts used.
 fn prepare_pages(
     doc: &mut Document,
     pages: &[(u32, ObjectId)],
+    skip: &HashSet<ObjectId>,
     warnings: &mut Vec<Issue>,
-) -> Vec<Vec<Style>> {
+) -> Vec<(Vec<Style>, Vec<ObjectId>)> {
     let empty = Dictionary::new();
     let mut styles_per_page = Vec::with_capacity(pages.len());
     let patches = {
@@ -747,12 +805,14 @@ fn prepare_pages(
             font_styles: HashMap::new(),
             dropped_forms: 0,
             show_ops: 0,
+            skip_fonts: skip,
+            used_fonts: Vec::new(),
         };
         let mut page_patches = Vec::with_capacity(pages.len());
         let mut unreadable = 0usize;
         for &(_, page_id) in pages {
             let Ok(page) = doc.get_dictionary(page_id) else {
-                styles_per_page.push(Vec::new());
+                styles_per_page.push((Vec::new(), Vec::new()));
                 continue;
             };
             let resources = inherited(doc, page, b"Resources")
@@ -782,8 +842,12 @@ fn prepare_pages(
             let mut added = Dictionary::new();
             rw.styles = Vec::new();
             rw.show_ops = 0;
+            rw.used_fonts = Vec::new();
             let ops = rw.walk(ops, resources, &mut added, IDENTITY, &mut Vec::new());
-            styles_per_page.push(std::mem::take(&mut rw.styles));
+            styles_per_page.push((
+                std::mem::take(&mut rw.styles),
+                std::mem::take(&mut rw.used_fonts),
+            ));
             let bytes = Content { operations: ops }.encode().unwrap_or_default();
             let content_id = rw.alloc();
             rw.objects.push((

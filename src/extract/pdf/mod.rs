@@ -190,14 +190,14 @@ pub fn extract_in_process(bytes: &[u8], limits: Limits) -> Result<Extracted, Fil
 /// The extraction pipeline without the outer panic guard.
 fn extract_unguarded(bytes: &[u8], limits: Limits) -> Result<Extracted, FileError> {
     let mut loaded = load::load(bytes, limits)?;
-    let collected = glyphs::collect(&loaded);
+    let collected = glyphs::collect(&mut loaded);
     let mut warnings = std::mem::take(&mut loaded.warnings);
     warnings.extend(collected.warnings);
     let pages = collected.pages.len() as u32;
     if collected.glyph_count == 0 {
-        if collected.failed_pages > 0 && collected.failed_pages as u32 == pages {
+        if collected.failed_pages + collected.font_skipped_pages > 0 {
             return Err(FileError::PdfMalformed(format!(
-                "no page could be read ({})",
+                "no text could be read; the PDF reader failed ({})",
                 collected.first_failure.unwrap_or_default()
             )));
         }
