@@ -359,15 +359,13 @@ fn record_payback(
     let p = payback.get_or_insert_with(Payback::default);
     let next = next.unwrap_or("").to_lowercase();
     let mentions = |words: &[String], s: &str| words.iter().any(|x| s.contains(&x.to_lowercase()));
-    if mentions(&w.payback_service_words, &label) {
+    let says_total = mentions(&w.payback_total_words, &label)
+        || (p.service.is_some() && p.total.is_none())
+        || (mentions(&w.payback_total_words, &next) && p.total.is_none());
+    if mentions(&w.payback_service_words, &label) || !says_total {
         p.service = Some(years);
-    } else if mentions(&w.payback_total_words, &label) || (p.service.is_some() && p.total.is_none())
-    {
-        p.total = Some(years);
-    } else if mentions(&w.payback_total_words, &next) && p.total.is_none() {
-        p.total = Some(years);
     } else {
-        p.service = Some(years);
+        p.total = Some(years);
     }
 }
 

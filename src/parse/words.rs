@@ -5,7 +5,7 @@ use nom::IResult;
 use nom::Parser;
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
-use nom::character::complete::{char, digit1, space0, space1};
+use nom::character::complete::{char, digit1, space1};
 use nom::combinator::{opt, recognize};
 use nom::error::{Error, ErrorKind};
 use nom::sequence::preceded;
