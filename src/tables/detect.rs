@@ -141,6 +141,14 @@ pub(crate) fn classify(line: &Line, words: &TableWords) -> LineKind {
         LineKind::Blank
     } else if is_separator(text) {
         LineKind::Separator
+    } else if is_caption(text.split('\t').next().unwrap_or(""), words)
+        && text.split('\t').skip(1).all(|c| {
+            !parse_cell(c, &words.cell_suffixes).is_numeric() && c.split_whitespace().count() <= 12
+        })
+        && text.split('\t').filter(|c| !c.trim().is_empty()).count() <= 2
+    {
+        // "Tabel 1.\tUdgifter": a caption whose number and title a tab splits.
+        LineKind::Caption
     } else if text.contains('\t')
         && !is_toc_entry(text)
         && !text.contains([BOX_TICKED, BOX_EMPTY])
@@ -222,7 +230,7 @@ pub(crate) fn find<'a>(lines: &'a [Line], words: &TableWords) -> Vec<Region<'a>>
             .rev()
             .find(|&k| kinds[k] != LineKind::Blank)
             .filter(|&k| kinds[k] == LineKind::Caption)
-            .map(|k| collapse(&lines[k].text));
+            .map(|k| collapse(&lines[k].text.replace('\t', " ")));
         let mut rows: Vec<RawRow<'a>> = Vec::new();
         let mut block = 0;
         let mut j = i;
@@ -381,5 +389,31 @@ mod tests {
         assert!(!is_separator("-\t-"));
         assert!(is_toc_entry("Øvrige sager.....\t3"));
         assert!(!is_toc_entry("Øvrige sager\t3"));
+    }
+
+    #[test]
+    fn caption_split_by_a_tab() {
+        let words = crate::profile::TableWords {
+            caption_words: vec!["Tabel".into()],
+            ..Default::default()
+        };
+        let line = |t: &str| Line {
+            text: t.into(),
+            ..Line::default()
+        };
+        assert_eq!(
+            classify(&line("Tabel 1.\tUdgifter"), &words),
+            LineKind::Caption
+        );
+        assert_eq!(classify(&line("Tabel 1.\t12\t13"), &words), LineKind::Tab);
+        let lines = vec![
+            line("Tabel 1.\tUdgifter"),
+            line(""),
+            line("A\t2024"),
+            line("B\t12"),
+        ];
+        let found = find(&lines, &words);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].caption.as_deref(), Some("Tabel 1. Udgifter"));
     }
 }
