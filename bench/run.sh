@@ -90,6 +90,7 @@ mib() { echo "scale=1; $1 / 1024" | bc -l; }
 
 command -v bc >/dev/null || { apt-get update -qq && apt-get install -y -qq bc >/dev/null; }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "making corpora of $FILES and $BIG_FILES files in $WORK"
 make_corpus "$WORK/small" "$FILES"
 make_corpus "$WORK/big" "$BIG_FILES"
@@ -115,6 +116,7 @@ else
 fi
 measure big "$BIN" ingest "$WORK/big" --out "$WORK/out-big" --jobs "$JOBS" --quiet
 
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 FAILED=$(grep -c '"status":"failed"' "$WORK/out-full/manifest.jsonl" || true)
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 RAM=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
@@ -122,7 +124,8 @@ RAM=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 cat <<EOF
 ### Figures ($(date -u +%Y-%m-%d), referat $(git rev-parse --short HEAD 2>/dev/null || echo '?'))
 
-Machine: $(nproc) cores ($CPU), $RAM RAM, $(uname -sr). Release build, page cache warm, --jobs $JOBS unless said.
+Machine: $(nproc) cores ($CPU), $RAM RAM, $(uname -sr). Load average (1/5/15 min) $LOAD_START at the start, $LOAD_END at the end (other work on the machine inflates times).
+Release build, page cache warm, --jobs $JOBS unless said.
 Corpus: $FILES files ($PDFS PDF, $TEXTS text) copied from \`$SEEDS\`; $FAILED failed in the full run.
 
 | measurement | result |
