@@ -321,6 +321,9 @@ pub struct TableWords {
     /// Units in a table header; longest match wins.
     #[serde(default)]
     pub units: Vec<MoneyUnit>,
+    /// ISO currency of the table units ("DKK").
+    #[serde(default)]
+    pub currency: Option<String>,
     /// Line starts of notes under a table ("Anm.", "Note").
     #[serde(default)]
     pub note_starts: Vec<String>,

@@ -188,6 +188,7 @@ mod tests {
             ],
             note_starts: s(&["Anm.", "Note", "*", "Alle besparelser", "1."]),
             cell_suffixes: s(&["år", "kr."]),
+            currency: Some("DKK".into()),
         }
     }
 

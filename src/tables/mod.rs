@@ -21,10 +21,6 @@ use crate::profile::TableWords;
 use crate::record::{Cell, Location, Row, RowRole, Table, Unit};
 use align::PlacedRow;
 
-/// Currency of the profile's table units. `TableWords` has no currency of
-/// its own; the Danish profiles' units are all kroner.
-pub const CURRENCY: &str = "DKK";
-
 /// Find the tables in a run of lines (an item, a proposal, or the document head).
 ///
 /// Runs of tab-separated lines become tables with their caption, unit, price
@@ -80,7 +76,7 @@ fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
         .map(|u| Unit {
             text: u.text,
             scale: u.scale,
-            currency: Some(CURRENCY.to_string()),
+            currency: words.currency.clone(),
         });
     let price_level = texts
         .iter()
