@@ -847,19 +847,20 @@ fn columns(rows: &[Row]) -> Vec<(f64, f64)> {
     }
     let mut order: Vec<usize> = (0..cells.len()).collect();
     order.sort_by(|&a, &b| (cells[b].x1 - cells[b].x0).total_cmp(&(cells[a].x1 - cells[a].x0)));
-    let mut spanning = vec![false; cells.len()];
     for i in order {
         let r = range(cells[i]);
         let (a, b) = (*r.start(), *r.end());
         // A bin only this cell covers, with others' cells on both sides.
-        let private: Vec<usize> = (a..=b).filter(|&k| cover[k] == 1).collect();
-        let spans = private
-            .iter()
-            .any(|&k| (a..k).any(|j| cover[j] >= 2) && (k + 1..=b).any(|j| cover[j] >= 2));
+        let shared = |k: &usize| cover[*k] >= 2;
+        let first = (a..=b).find(shared);
+        let last = (a..=b).rev().find(shared);
+        let spans = match (first, last) {
+            (Some(f), Some(l)) => (f..l).any(|k| cover[k] == 1),
+            _ => false,
+        };
         if spans {
-            spanning[i] = true;
-            for k in a..=b {
-                cover[k] -= 1;
+            for c in &mut cover[a..=b] {
+                *c -= 1;
             }
         }
     }

@@ -617,18 +617,16 @@ impl<'a> Rewriter<'a> {
                         out.push(Operation::new("Tj", vec![s.clone()]));
                     }
                 }
-                "\"" => {
-                    if operands.len() == 3
-                        && as_num(&operands[0]).is_some()
-                        && as_num(&operands[1]).is_some()
-                    {
-                        out.push(Operation::new("Tw", vec![operands[0].clone()]));
-                        out.push(Operation::new("Tc", vec![operands[1].clone()]));
-                        out.push(Operation::new("T*", vec![]));
-                        if let (Some(style), s @ Object::String(..)) = (state.font, &operands[2]) {
-                            self.shown(style, 1);
-                            out.push(Operation::new("Tj", vec![s.clone()]));
-                        }
+                "\"" if operands.len() == 3
+                    && as_num(&operands[0]).is_some()
+                    && as_num(&operands[1]).is_some() =>
+                {
+                    out.push(Operation::new("Tw", vec![operands[0].clone()]));
+                    out.push(Operation::new("Tc", vec![operands[1].clone()]));
+                    out.push(Operation::new("T*", vec![]));
+                    if let (Some(style), s @ Object::String(..)) = (state.font, &operands[2]) {
+                        self.shown(style, 1);
+                        out.push(Operation::new("Tj", vec![s.clone()]));
                     }
                 }
                 "Do" => {
