@@ -406,7 +406,7 @@ fn item(lines: &[Line], number: u32, title: String, profile: &Profile) -> Item {
         let prose: Vec<Line> = s
             .lines
             .iter()
-            .filter(|l| !l.text.contains('\t'))
+            .filter(|l| !is_table_row(&l.text))
             .cloned()
             .collect();
         for a in find_amounts(&assemble(&prose, joiners), &profile.amounts.units) {
@@ -441,6 +441,19 @@ fn item(lines: &[Line], number: u32, title: String, profile: &Profile) -> Item {
     }
     out
 }
+
+/// A tab-separated line whose cells are all short is a table row (its
+/// amounts belong to the table); a line with a sentence-long cell is prose
+/// that a layout split at a list marker ("1\tAt direktionen godkender …").
+fn is_table_row(text: &str) -> bool {
+    text.contains('\t')
+        && text
+            .split('\t')
+            .all(|cell| cell.split_whitespace().count() < PROSE_CELL_WORDS)
+}
+
+/// A cell with at least this many words is running text, not a table cell.
+const PROSE_CELL_WORDS: usize = 8;
 
 /// Add a section's text to a field, separating repeated sections by a paragraph break.
 fn append(field: &mut Option<String>, text: &str) {
@@ -534,6 +547,17 @@ mod tests {
             Some((Some("Økonomiudvalget".into()), Some("2020-05-05".into())))
         );
         assert_eq!(decision_heading("Beslutningen blev taget", &p), None);
+    }
+
+    #[test]
+    fn table_rows_and_prose_with_a_tab() {
+        assert!(is_table_row(
+            "År\tForventet befolkningstal\tUdgift til FLIS (1.000 kr.)"
+        ));
+        assert!(!is_table_row(
+            "2\tAt etableringsomkostninger på 255.000 kr. finansieres af direktionens IT-pulje"
+        ));
+        assert!(!is_table_row("Almindelig tekst"));
     }
 
     #[test]

@@ -159,23 +159,10 @@ pub fn number_with_footnote(i: &str) -> IResult<&str, (Number, Option<String>)> 
     Ok((i, (number, mark)))
 }
 
-/// Case-insensitive prefix match that ends at a word boundary.
+/// Case-insensitive prefix match that ends at a word boundary (the parser's
+/// phrase matcher, shared so both stages read words the same way).
 pub(crate) fn strip_word_ci<'a>(text: &'a str, word: &str) -> Option<&'a str> {
-    let mut rest = text.char_indices();
-    for w in word.chars() {
-        let (_, c) = rest.next()?;
-        if !c.to_lowercase().eq(w.to_lowercase()) {
-            return None;
-        }
-    }
-    let end = rest.next().map_or(text.len(), |(k, _)| k);
-    let after = &text[end..];
-    let boundary = match (word.chars().last(), after.chars().next()) {
-        (_, None) => true,
-        (Some(l), Some(n)) => !(l.is_alphanumeric() && n.is_alphanumeric()),
-        (None, Some(_)) => true,
-    };
-    boundary.then_some(after)
+    crate::parse::words::strip_phrase(text, word)
 }
 
 /// The longest of `suffixes` that starts `i` (case-insensitive, whole word).
