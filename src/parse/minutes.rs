@@ -175,8 +175,16 @@ fn section_heading(line: &Line, profile: &Profile) -> Option<Heading> {
             });
         }
         for word in words.iter() {
-            if let Some(rest) = strip_phrase(text, word)
-                && let Some(inline) = rest.strip_prefix(':')
+            let marked = line.heading.is_some() || line.bold;
+            // "Indstilling: At …", or two headings a layout ran together:
+            // "Sagsfremstilling Status fra KOMBIT" (a marked heading line only).
+            let inline = strip_phrase(text, word).and_then(|rest| {
+                rest.strip_prefix(':').or_else(|| {
+                    rest.strip_prefix(' ')
+                        .filter(|r| marked && r.trim_start().starts_with(char::is_uppercase))
+                })
+            });
+            if let Some(inline) = inline
                 && !inline.trim().is_empty()
             {
                 return Some(Heading {
@@ -558,6 +566,23 @@ mod tests {
             "2\tAt etableringsomkostninger på 255.000 kr. finansieres af direktionens IT-pulje"
         ));
         assert!(!is_table_row("Almindelig tekst"));
+    }
+
+    #[test]
+    fn run_together_headings_split() {
+        let p = minutes_profile();
+        let merged = Line {
+            text: "Sagsfremstilling Status fra KOMBIT".into(),
+            heading: Some(2),
+            ..Default::default()
+        };
+        let h = section_heading(&merged, &p).unwrap();
+        assert_eq!(
+            (h.kind, h.inline.as_deref()),
+            (SectionKind::CaseDescription, Some("Status fra KOMBIT"))
+        );
+        assert!(section_heading(&line("Sagsfremstilling Status fra KOMBIT"), &p).is_none());
+        assert!(section_heading(&line("Baggrund: tekst"), &p).is_some());
     }
 
     #[test]
