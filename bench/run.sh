@@ -58,7 +58,8 @@ make_corpus() {
 }
 
 # measure NAME CMD...: runs CMD under /usr/bin/time -v, polling the first
-# process's VmHWM; sets SECS_<NAME>, RSS_<NAME> (max RSS of any process in
+# process's VmHWM; sets SECS_<NAME> (wall), CPU_<NAME> (user + system
+# seconds of the whole process tree), RSS_<NAME> (max RSS of any process in
 # the tree, KiB) and HWM_<NAME> (the referat process itself, KiB).
 measure() {
     local name=$1
@@ -81,6 +82,7 @@ measure() {
     printf -v "SECS_$name" '%.2f' "$(echo "$end - $start" | bc -l)"
     printf -v "RSS_$name" '%s' "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.$name")"
     printf -v "HWM_$name" '%s' "$hwm"
+    printf -v "CPU_$name" '%.1f' "$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/time.$name")"
     local s="SECS_$name" r="RSS_$name"
     log "$name: ${!s} s, max RSS ${!r} KiB, referat VmHWM $hwm KiB"
 }
@@ -132,11 +134,11 @@ Corpus: $FILES files ($PDFS PDF, $TEXTS text) copied from \`$SEEDS\`; $FAILED fa
 | --- | --- |
 | \`referat ingest\`, $FILES files | ${SECS_full} s ($(ratio "$FILES" "$SECS_full") files/s) |
 | rerun on the same OUT (nothing changed) | ${SECS_rerun} s |
-| \`--jobs 1\` / \`--jobs 2\` wall time | ${SECS_jobs1} s / ${SECS_jobs2} s = **$(ratio "$SECS_jobs1" "$SECS_jobs2")×** |
+| \`--jobs 1\` / \`--jobs 2\` wall time | ${SECS_jobs1} s / ${SECS_jobs2} s = **$(ratio "$SECS_jobs1" "$SECS_jobs2")×** (CPU ${CPU_jobs1} s / ${CPU_jobs2} s) |
 EOF
 if [ -n "$POPPLER" ]; then
     cat <<EOF
-| \`referat ingest\` vs \`pdftotext -layout\` (xargs -P $JOBS), same $PDFS PDFs | ${SECS_pdfs} s vs ${SECS_poppler} s = **$(ratio "$SECS_pdfs" "$SECS_poppler")×** ($POPPLER) |
+| \`referat ingest\` vs \`pdftotext -layout\` (xargs -P $JOBS), same $PDFS PDFs | ${SECS_pdfs} s vs ${SECS_poppler} s = **$(ratio "$SECS_pdfs" "$SECS_poppler")×** (CPU ${CPU_pdfs} s vs ${CPU_poppler} s; $POPPLER) |
 EOF
 else
     echo "| \`referat ingest\` vs \`pdftotext -layout\` | skipped: pdftotext not available |"
