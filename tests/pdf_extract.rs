@@ -255,6 +255,13 @@ fn broken_xref_is_rebuilt() {
     assert!(e.warnings.iter().any(|w| w.code == "pdf-xref-repaired"));
 }
 
+#[test]
+fn hand_written_file_without_xref_and_wrong_length_is_read() {
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1/MediaBox[0 0 595 842]>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>endobj\n4 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n5 0 obj<</Length 99>>\nstream\nBT /F1 12 Tf 72 720 Td (Hello world) Tj ET\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let e = extract(pdf).unwrap();
+    assert_eq!(texts(&e), vec!["Hello world"]);
+}
+
 fn encrypted(user_password: &str) -> Vec<u8> {
     let mut doc = doc_with(text_ops(&["Secret minutes"]));
     doc.trailer.set(

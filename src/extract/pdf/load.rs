@@ -104,14 +104,15 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(FileError::PdfEncrypted);
     }
-    if doc.get_pages().is_empty()
+    if (doc.get_pages().is_empty() || missing_contents(&doc))
         && let Some(repaired) = repair(bytes).and_then(|b| Document::load_mem(&b).ok())
         && !repaired.is_encrypted()
         && !repaired.get_pages().is_empty()
+        && !missing_contents(&repaired)
     {
         warnings.push(warning(
             "pdf-xref-repaired",
-            "the page tree was unreachable; the cross-reference table was rebuilt",
+            "pages or their content were unreachable; the file was rebuilt from its objects",
         ));
         doc = repaired;
     }
@@ -214,9 +215,81 @@ fn find_objects(bytes: &[u8]) -> Vec<(u32, u16, usize)> {
         .collect()
 }
 
+/// True when a page's content stream is missing (lopdf drops a stream whose
+/// `/Length` is wrong).
+fn missing_contents(doc: &Document) -> bool {
+    doc.page_iter().take(200).any(|page| {
+        doc.get_page_contents(page)
+            .iter()
+            .any(|id| !matches!(doc.get_object(*id), Ok(Object::Stream(_))))
+    })
+}
+
+/// Correct direct `/Length n` entries of streams to the distance from
+/// `stream` to `endstream` (producers get them wrong, and lopdf then drops
+/// the stream).
+fn fix_lengths(bytes: &[u8]) -> Cow<'_, [u8]> {
+    static LENGTH: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?-u)/Length[ \t\r\n]+(\d{1,10})([ \t\r\n]*)(\d+[ \t\r\n]+R)?")
+            .unwrap()
+    });
+    static STREAM: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?-u)\bstream(\r\n|\n|\r)").unwrap()
+    });
+    let objects = find_objects(bytes);
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut copied = 0usize;
+    let mut changed = false;
+    for (k, &(_, _, start)) in objects.iter().enumerate() {
+        let end = objects.get(k + 1).map_or(bytes.len(), |o| o.2);
+        let Some(m) = STREAM.find(&bytes[start..end]) else {
+            continue;
+        };
+        let data = start + m.end();
+        let Some(rel) = bytes[data..end].windows(9).position(|w| w == b"endstream") else {
+            continue;
+        };
+        let mut stop = data + rel;
+        if stop > data && bytes[stop - 1] == b'\n' {
+            stop -= 1;
+        }
+        if stop > data && bytes[stop - 1] == b'\r' {
+            stop -= 1;
+        }
+        let actual = stop - data;
+        let dict = &bytes[start..start + m.start()];
+        let Some(c) = LENGTH.captures(dict) else {
+            continue;
+        };
+        if c.get(3).is_some() {
+            continue; // an indirect length
+        }
+        let digits = c.get(1).unwrap();
+        let declared: usize = std::str::from_utf8(digits.as_bytes())
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(usize::MAX);
+        if declared == actual {
+            continue;
+        }
+        out.extend_from_slice(&bytes[copied..start + digits.start()]);
+        out.extend_from_slice(actual.to_string().as_bytes());
+        copied = start + digits.end();
+        changed = true;
+    }
+    if !changed {
+        return Cow::Borrowed(bytes);
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    Cow::Owned(out)
+}
+
 /// Rebuild the file with a fresh header and a cross-reference table that
-/// points at every `N G obj` found (the last copy of an object wins).
+/// points at every `N G obj` found (the last copy of an object wins), after
+/// correcting stream lengths.
 fn repair(bytes: &[u8]) -> Option<Vec<u8>> {
+    let fixed = fix_lengths(bytes);
+    let bytes: &[u8] = &fixed;
     static KEY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
         regex::bytes::Regex::new(
             r"(?-u)/(Root|Info|Encrypt)[ \t\r\n]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+R",
@@ -1067,6 +1140,13 @@ mod tests {
         let text = String::from_utf8_lossy(&fixed);
         assert!(text.contains("/Root 1 0 R"));
         assert!(text.starts_with("%PDF-1.7"));
+    }
+
+    #[test]
+    fn wrong_stream_lengths_are_corrected() {
+        let pdf = b"5 0 obj<</Length 44>>\nstream\nBT (Hi) Tj ET\nendstream endobj\n";
+        let fixed = fix_lengths(pdf);
+        assert!(String::from_utf8_lossy(&fixed).contains("/Length 13>>"));
     }
 
     #[test]
