@@ -226,6 +226,61 @@ fn a_small_pdf_reads() {
     assert_eq!(e.pages, Some(1));
 }
 
+/// Operations that show `text` at (`x`, `y`) in Helvetica `size`.
+fn at(x: i64, y: i64, size: i64, text: &str) -> Vec<Operation> {
+    vec![
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec!["F1".into(), size.into()]),
+        Operation::new("Td", vec![x.into(), y.into()]),
+        Operation::new("Tj", vec![Object::string_literal(text)]),
+        Operation::new("ET", vec![]),
+    ]
+}
+
+#[test]
+fn running_headers_and_page_numbers_are_left_out() {
+    let mut doc = doc_with(vec![]);
+    let pages_id = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let mut kids: Vec<Object> = Vec::new();
+    for n in 1..=3 {
+        let mut ops = at(72, 810, 9, "Direktionen - referat 14-06-2021");
+        ops.extend(at(72, 700, 12, &format!("Body text on page {n}.")));
+        ops.extend(at(290, 30, 9, &format!("Side {n} af 3")));
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            Content { operations: ops }.encode().unwrap(),
+        ));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content,
+        });
+        kids.push(page.into());
+    }
+    if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
+        pages.set("Kids", kids);
+        pages.set("Count", 3);
+    }
+    let e = extract(&save(&mut doc)).unwrap();
+    assert_eq!(e.pages, Some(3));
+    let body: Vec<&str> = texts(&e).into_iter().filter(|t| !t.is_empty()).collect();
+    assert_eq!(
+        body,
+        vec![
+            "Body text on page 1.",
+            "Body text on page 2.",
+            "Body text on page 3."
+        ]
+    );
+    assert_eq!(e.lines.last().unwrap().page, Some(3));
+}
+
 #[test]
 fn garbage_is_malformed() {
     let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
