@@ -7,32 +7,10 @@
 //! every mismatch the checks report is a real inconsistency of the source,
 //! named below.
 
-use referat::extract::{extract, pdf::PdfOptions};
-use referat::profile::TableWords;
-use referat::record::Format;
 use referat::record::{RowRole, Table};
-use referat::tables::detect;
-use std::path::Path;
 
-fn table_words() -> TableWords {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars/common-da.toml"),
-    )
-    .expect("grammars/common-da.toml");
-    let table: toml::Table = toml::from_str(&text).expect("valid toml");
-    table["tables"].clone().try_into().expect("valid [tables]")
-}
-
-fn tables_of(stem: &str) -> Vec<Table> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(format!("{stem}.txt"));
-    let bytes = std::fs::read(&path).unwrap();
-    let lines = extract(&bytes, Format::Text, &PdfOptions::default(), &path)
-        .unwrap()
-        .lines;
-    detect(&lines, &table_words())
-}
+mod common;
+use common::seed_tables as tables_of;
 
 /// Per document: total rows that print a number, total rows checked, total
 /// rows whose checks all passed, single checks, failed checks.

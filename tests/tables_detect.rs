@@ -1,32 +1,11 @@
 //! Table detection on the seed documents and on small made-up tables.
 
 use referat::extract::Line;
-use referat::extract::{extract, pdf::PdfOptions};
-use referat::profile::TableWords;
-use referat::record::Format;
 use referat::record::{Location, RowRole, Table};
 use referat::tables::detect;
-use std::path::Path;
 
-fn table_words() -> TableWords {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars/common-da.toml"),
-    )
-    .expect("grammars/common-da.toml");
-    let table: toml::Table = toml::from_str(&text).expect("valid toml");
-    table["tables"].clone().try_into().expect("valid [tables]")
-}
-
-fn seed(stem: &str) -> Vec<Table> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(format!("{stem}.txt"));
-    let bytes = std::fs::read(&path).unwrap();
-    let lines = extract(&bytes, Format::Text, &PdfOptions::default(), &path)
-        .unwrap()
-        .lines;
-    detect(&lines, &table_words())
-}
+mod common;
+use common::{seed_tables as seed, table_words};
 
 fn lines(text: &str) -> Vec<Line> {
     text.lines()
