@@ -114,6 +114,26 @@ fn business_case_seed_keeps_table_columns() {
     ] {
         assert!(t.contains(&line), "missing line {line:?}");
     }
+    // The box grid of the first proposal runs over a page break; its rows
+    // stay rows.
+    let b = t
+        .iter()
+        .position(|l| l.starts_with("Berørte forvaltninger:"))
+        .unwrap();
+    assert_eq!(
+        &t[b..b + 4],
+        &[
+            "Berørte forvaltninger:\t☒ Økonomiforvaltningen\t☒ Socialforvaltningen",
+            "\t☒ Kultur- og Fritidsforvaltningen\t☒ Teknik- og Miljøforvaltningen",
+            "\t☒ Børne- og Ungdomsforvaltningen\t☒ Beskæftigelses- og Integrationsforvaltningen",
+            "\t☒ Sundheds- og Omsorgsforvaltningen",
+        ]
+    );
+    assert_eq!((e.lines[b].page, e.lines[b + 1].page), (Some(1), Some(2)));
+    // A row cut by a page break is joined again.
+    assert!(t.iter().any(|l| l.contains(
+        "Den fælles projektledelse i BUF og SOF\tÅrligt ved årets udgang og første gang med udgangen af 2025"
+    )));
     // A table continued over a page break is one table: no empty line
     // between its last row on page 4 and its first row on page 5.
     let i = t

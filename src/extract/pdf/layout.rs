@@ -135,6 +135,10 @@ pub(super) fn rebuild(pages: &[PageGlyphs]) -> Vec<Line> {
     };
     let mut lines: Vec<Vec<TLine>> = pages.iter().map(|p| build_lines(p, &stats)).collect();
     remove_furniture(&mut lines, pages);
+    for page_lines in &mut lines {
+        let ordered = reading_order(std::mem::take(page_lines));
+        *page_lines = ordered;
+    }
     if std::env::var_os("REFERAT_PDF_DEBUG").is_some() {
         for l in lines.iter().flatten() {
             let cells: Vec<String> = l
@@ -449,6 +453,69 @@ fn is_item_number(t: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------
+// Two-column pages
+
+/// Put a two-column page in reading order: when many lines are two wide
+/// cells either side of one gutter, each column is read top to bottom, left
+/// column first; lines across the gutter (titles) separate the sections.
+fn reading_order(lines: Vec<TLine>) -> Vec<TLine> {
+    let Some(gutter) = find_gutter(&lines) else {
+        return lines;
+    };
+    let mut out = Vec::with_capacity(lines.len() * 2);
+    let (mut left, mut right): (Vec<TLine>, Vec<TLine>) = (Vec::new(), Vec::new());
+    for line in lines {
+        let crosses = line.cells.iter().any(|c| c.x0 < gutter && c.x1 > gutter);
+        if crosses {
+            out.append(&mut left);
+            out.append(&mut right);
+            out.push(line);
+            continue;
+        }
+        let (l, r): (Vec<Cell>, Vec<Cell>) =
+            line.cells.iter().cloned().partition(|c| c.x1 <= gutter);
+        for (cells, side) in [(l, &mut left), (r, &mut right)] {
+            if !cells.is_empty() {
+                side.push(TLine {
+                    cells,
+                    ..line.clone()
+                });
+            }
+        }
+    }
+    out.append(&mut left);
+    out.append(&mut right);
+    out
+}
+
+/// The x of the gutter of a two-column page, if it is one.
+fn find_gutter(lines: &[TLine]) -> Option<f64> {
+    let left = lines.iter().map(TLine::x0).fold(f64::INFINITY, f64::min);
+    let right = lines
+        .iter()
+        .map(TLine::x1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let width = right - left;
+    if lines.len() < 12 || width < 200.0 {
+        return None;
+    }
+    let wide = |c: &Cell| c.x1 - c.x0 >= 0.28 * width;
+    let mut mids: Vec<f64> = lines
+        .iter()
+        .filter(|l| l.cells.len() == 2 && wide(&l.cells[0]) && wide(&l.cells[1]))
+        .map(|l| (l.cells[0].x1 + l.cells[1].x0) / 2.0)
+        .collect();
+    if mids.len() < 8 || (mids.len() as f64) < 0.3 * lines.len() as f64 {
+        return None;
+    }
+    mids.sort_by(|a, b| a.total_cmp(b));
+    let m = mids[mids.len() / 2];
+    let near = mids.iter().filter(|&&x| (x - m).abs() < 15.0).count();
+    let centred = (m - left) > 0.3 * width && (right - m) > 0.3 * width;
+    (near as f64 >= 0.7 * mids.len() as f64 && centred).then_some(m)
+}
+
+// ---------------------------------------------------------------------------
 // Page furniture
 
 /// Remove running headers/footers (same text, digits aside, at the same
@@ -623,6 +690,7 @@ fn page_blocks(lines: &[TLine], stats: &Stats, open_table: Option<f64>) -> Vec<B
         if in_table[i] {
             while j < n
                 && in_table[j]
+                && lines[j].y > lines[j - 1].y
                 && lines[j].y - lines[j - 1].y <= 5.0 * lines[j].size.max(lines[j - 1].size)
             {
                 j += 1;
@@ -645,7 +713,12 @@ fn absorbs(t: &TLine, l: &TLine, l_after: bool, stats: &Stats) -> bool {
     if l.cells.len() != 1 || (l.size - t.size).abs() > 0.6 {
         return false;
     }
-    let gap = (l.y - t.y).abs();
+    // Lines come in reading order: `l` below `t` when it follows it.
+    let signed = if l_after { l.y - t.y } else { t.y - l.y };
+    if signed < -0.62 * l.size.min(t.size) {
+        return false;
+    }
+    let gap = signed.abs();
     // Lines that overlap vertically share a band (vertically centred cells).
     if gap < 0.62 * l.size.min(t.size) {
         return true;
@@ -729,7 +802,7 @@ fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> {
     for (i, line) in lines.iter().enumerate() {
         let join = i > 0 && {
             let g = gaps[i - 1];
-            g < 0.62 * size || (bimodal && small(g))
+            g >= 0.0 && (g < 0.62 * size || (bimodal && small(g)))
         };
         if !join || rows.is_empty() {
             rows.push(Row {
@@ -1048,13 +1121,23 @@ fn ends_sentence(t: &str) -> bool {
 fn continues_row(last: &Row, next: &Row, cols: &[Col]) -> bool {
     let first_col = cols.first().map_or(f64::NEG_INFINITY, |c| c.x1);
     let label = |r: &Row| r.cells.first().is_some_and(|c| c.x0 < first_col);
+    // A cell cut short: ends in a short lower-case word, a comma or a hyphen.
+    let unfinished = |t: &str| {
+        let t = t.trim_end();
+        t.ends_with([',', '-'])
+            || t.split_whitespace()
+                .last()
+                .is_some_and(|w| w.chars().count() <= 3 && w.chars().all(char::is_lowercase))
+    };
+    let above = |c: &Cell| last.cells.iter().find(|t| c.x0 < t.x1 && c.x1 > t.x0);
     label(last)
         && !label(next)
         && !next.cells.is_empty()
+        && next.cells.iter().all(|c| above(c).is_some())
         && next
             .cells
             .iter()
-            .all(|c| last.cells.iter().any(|t| c.x0 < t.x1 && c.x1 > t.x0))
+            .any(|c| above(c).is_some_and(|t| unfinished(&t.text)))
 }
 
 /// A line broken by hand inside a list of names ("Mødedeltagere Lars
