@@ -83,6 +83,7 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
             "not a PDF file (no %PDF- header and no objects)".into(),
         ));
     }
+    check_object_streams(bytes, limits.max_inflate)?;
     let mut doc = match Document::load_mem(bytes) {
         Ok(doc) => doc,
         Err(e) if is_password_error(&e) => return Err(FileError::PdfEncrypted),
@@ -386,6 +387,35 @@ fn check_inflation(doc: &Document, limit: u64) -> Result<(), FileError> {
                 "stream {} {} inflates past {} MiB",
                 id.0,
                 id.1,
+                limit >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse object streams (which lopdf inflates while loading the file) that
+/// inflate past `limit`, found by scanning the raw bytes.
+fn check_object_streams(bytes: &[u8], limit: u64) -> Result<(), FileError> {
+    static OBJSTM: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?-u)/Type[ \t\r\n]*/ObjStm\b").unwrap()
+    });
+    static STREAM: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+        regex::bytes::Regex::new(r"(?-u)\bstream(\r\n|\n|\r)").unwrap()
+    });
+    let objects = find_objects(bytes);
+    for (k, &(num, _, start)) in objects.iter().enumerate() {
+        let end = objects.get(k + 1).map_or(bytes.len(), |o| o.2);
+        let Some(m) = STREAM.find(&bytes[start..end]) else {
+            continue;
+        };
+        let dict = &bytes[start..start + m.start()];
+        if !OBJSTM.is_match(dict) || !dict.windows(11).any(|w| w == b"FlateDecode") {
+            continue;
+        }
+        if inflated_size(&bytes[start + m.end()..end], limit) > limit {
+            return Err(FileError::PdfTooLarge(format!(
+                "object stream {num} inflates past {} MiB",
                 limit >> 20
             )));
         }
