@@ -139,6 +139,7 @@ pub(super) fn rebuild(pages: &[PageGlyphs]) -> Vec<Line> {
         let ordered = reading_order(std::mem::take(page_lines));
         *page_lines = ordered;
     }
+    // Debugging aid: the lines with their cells' extents, on stderr.
     if std::env::var_os("REFERAT_PDF_DEBUG").is_some() {
         for l in lines.iter().flatten() {
             let cells: Vec<String> = l
@@ -289,21 +290,6 @@ fn line_from(
         let mut c = t.chars();
         matches!((c.next(), c.next()), (Some(BOX_TICKED | BOX_EMPTY), None))
     };
-    if std::env::var("REFERAT_PDF_DEBUG_Y")
-        .is_ok_and(|v| v.parse::<f64>().is_ok_and(|v| (v - y).abs() < 0.05))
-    {
-        for gl in &kept {
-            eprintln!(
-                "  {:?} x={:.2} end={:.2} next={:.2} op={} adv={:.2}",
-                gl.text,
-                gl.x,
-                gl.end(),
-                gl.next_x,
-                gl.op,
-                gl.adv
-            );
-        }
-    }
     for gl in kept {
         if gl.is_space() {
             pending_space = cur.is_some();
