@@ -784,11 +784,33 @@ fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> {
     let all_small = gaps.iter().all(|&g| small(g));
     let bimodal = (has_wide && gaps.iter().any(|&g| small(g)))
         || (all_small && banded.get(&size_key(size)).copied().unwrap_or(false));
+    // A wrapped label in a vertically centred row: the values line sits
+    // halfway between the label's two lines (label / values / label).
+    let mut centred = vec![false; lines.len()];
+    for i in 1..lines.len().saturating_sub(1) {
+        let (a, v, b) = (&lines[i - 1], &lines[i], &lines[i + 1]);
+        let (g1, g2) = (gaps[i - 1], gaps[i]);
+        let label_only = |l: &TLine| l.cells.len() == 1;
+        if label_only(a)
+            && label_only(b)
+            && (a.x0() - b.x0()).abs() <= 2.0
+            && v.x0() > a.x1().max(b.x1())
+            && g1 > 0.0
+            && g2 > 0.0
+            && g1 <= 0.9 * size
+            && g2 <= 0.9 * size
+            && (g1 - g2).abs() <= 0.15 * size
+            && (i < 2 || !centred[i - 1])
+        {
+            centred[i] = true;
+            centred[i + 1] = true;
+        }
+    }
     let mut rows: Vec<Row> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let join = i > 0 && {
             let g = gaps[i - 1];
-            g >= 0.0 && (g < 0.62 * size || (bimodal && small(g)))
+            centred[i] || (g >= 0.0 && (g < 0.62 * size || (bimodal && small(g))))
         };
         if !join || rows.is_empty() {
             rows.push(Row {
