@@ -111,6 +111,18 @@ fn assert_well_formed(out: &Path) -> usize {
     n
 }
 
+/// Wait until the journal at `path` has `lines` lines (or the child exited).
+fn wait_for_journal(path: &Path, lines: usize, child: &mut std::process::Child) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        let n = std::fs::read(path).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        if n > lines {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
 /// A small deterministic random generator (xorshift) for the kill delays.
 fn xorshift(state: &mut u64) -> u64 {
     *state ^= *state << 13;
@@ -137,9 +149,8 @@ fn killed_runs_resume_to_the_same_output_as_a_clean_run() {
         let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         // Seed 5 is killed three times in a row before it may finish.
         let kills = if seed == 5 { 3 } else { 1 };
-        for _ in 0..kills {
+        for kill in 0..kills {
             let fraction = (xorshift(&mut state) % 1000) as f64 / 1000.0;
-            let delay = clean_time.mul_f64(0.05 + fraction);
             let mut child = Command::new(BIN)
                 .args(["ingest", input.to_str().unwrap(), "--jobs", "2", "--quiet"])
                 .arg("--out")
@@ -148,12 +159,23 @@ fn killed_runs_resume_to_the_same_output_as_a_clean_run() {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            std::thread::sleep(delay);
+            if seed <= 3 {
+                // Any moment: start-up, processing, or writing the final files.
+                std::thread::sleep(clean_time.mul_f64(0.05 + fraction));
+            } else {
+                // Certainly mid-run: once the journal holds some records.
+                let lines = 3 + (fraction * 40.0) as usize;
+                wait_for_journal(&out.join(".journal"), lines, &mut child);
+            }
             let _ = child.kill();
             child.wait().unwrap();
-            interrupted += usize::from(out.join(".journal").exists());
+            let left_journal = out.join(".journal").exists();
+            interrupted += usize::from(left_journal);
+            if seed > 3 && kill == 0 {
+                assert!(left_journal, "seed {seed}: killed mid-run");
+            }
         }
-        if seed == 2 && out.join(".journal").exists() {
+        if seed == 4 {
             // A write torn by the kill, made certain: half a line at the end.
             use std::io::Write;
             let mut j = std::fs::OpenOptions::new()
@@ -172,7 +194,7 @@ fn killed_runs_resume_to_the_same_output_as_a_clean_run() {
         );
         assert_eq!(got.1, expected.1, "seed {seed}: manifest differs");
     }
-    assert!(interrupted >= 2, "most kills land mid-run ({interrupted})");
+    eprintln!("{interrupted} of 7 kills left an unfinished run");
 }
 
 #[test]
