@@ -989,23 +989,50 @@ fn first_column_of(cols: &[(f64, f64)], c: &Cell) -> usize {
 /// Render a table: one `\t`-joined line per row, every row as wide as the
 /// table; also returns the number of columns.
 fn render_table(rows: &[Row]) -> (Vec<(u32, String)>, usize) {
-    let cols = columns(rows);
+    let assign = |cols: &[(f64, f64)], c: &Cell| -> usize {
+        let n = cols.len().max(1);
+        if cols
+            .iter()
+            .filter(|col| c.x0 < col.1 && c.x1 > col.0)
+            .count()
+            > 1
+        {
+            first_column_of(cols, c)
+        } else {
+            column_of(cols, c)
+        }
+        .min(n - 1)
+    };
+    let mut cols = columns(rows);
+    // Neighbouring columns no row fills both of, close together, are one
+    // column (a header centred over a column or between two).
+    loop {
+        let mut merged = false;
+        for k in 0..cols.len().saturating_sub(1) {
+            if cols[k + 1].0 - cols[k].1 > 25.0 {
+                continue;
+            }
+            let both = rows.iter().any(|r| {
+                let ks: Vec<usize> = r.cells.iter().map(|c| assign(&cols, c)).collect();
+                ks.contains(&k) && ks.contains(&(k + 1))
+            });
+            if !both {
+                cols[k].1 = cols[k + 1].1;
+                cols.remove(k + 1);
+                merged = true;
+                break;
+            }
+        }
+        if !merged {
+            break;
+        }
+    }
     let n = cols.len().max(1);
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut texts: Vec<String> = vec![String::new(); n];
         for c in &row.cells {
-            let k = if cols
-                .iter()
-                .filter(|col| c.x0 < col.1 && c.x1 > col.0)
-                .count()
-                > 1
-            {
-                first_column_of(&cols, c)
-            } else {
-                column_of(&cols, c)
-            }
-            .min(n - 1);
+            let k = assign(&cols, c);
             if texts[k].is_empty() {
                 texts[k] = c.text.clone();
             } else {
