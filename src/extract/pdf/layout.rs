@@ -1348,6 +1348,50 @@ mod tests {
     }
 
     #[test]
+    fn header_between_columns_joins_the_column_under_it() {
+        let row = |cells: Vec<Cell>| Row { page: 1, cells };
+        let rows = vec![
+            row(vec![
+                cell(80.0, 120.0, "Aktiviteter"),
+                cell(313.0, 331.0, "2021"),
+            ]),
+            row(vec![cell(294.0, 308.0, "Okt"), cell(337.0, 353.0, "Nov")]),
+        ];
+        let lines: Vec<String> = render_table(&rows).0.into_iter().map(|(_, t)| t).collect();
+        assert_eq!(lines, vec!["Aktiviteter\t2021", "\tOkt\tNov"]);
+    }
+
+    #[test]
+    fn wrapped_label_around_centred_values_is_one_row() {
+        let line = |y: f64, cells: Vec<Cell>| TLine {
+            page: 1,
+            y,
+            size: 9.0,
+            bold: false,
+            cells,
+        };
+        let lines = vec![
+            line(
+                100.0,
+                vec![cell(80.0, 248.0, "SOF-BCV sparer"), cell(256.0, 283.0, "x")],
+            ),
+            line(
+                116.0,
+                vec![cell(80.0, 248.0, "Tilbagebetalingstid baseret på")],
+            ),
+            line(122.0, vec![cell(335.0, 344.0, "11")]),
+            line(128.0, vec![cell(80.0, 159.0, "Serviceeffektivisering")]),
+        ];
+        let rows = rows_of(&lines, &HashMap::new());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[1].cells[0].text,
+            "Tilbagebetalingstid baseret på Serviceeffektivisering"
+        );
+        assert_eq!(rows[1].cells[1].text, "11");
+    }
+
+    #[test]
     fn layout_change_splits_tables() {
         let row = |cells: Vec<Cell>| Row { page: 1, cells };
         let rows = vec![
