@@ -13,6 +13,13 @@ use nom::sequence::preceded;
 /// Strip `phrase` from the start of `input`, ignoring case, when a word
 /// boundary follows it (the phrase may itself end in punctuation).
 pub fn strip_phrase<'a>(input: &'a str, phrase: &str) -> Option<&'a str> {
+    if let (Some(a), Some(b)) = (input.as_bytes().first(), phrase.as_bytes().first())
+        && a.is_ascii()
+        && b.is_ascii()
+        && !a.eq_ignore_ascii_case(b)
+    {
+        return None;
+    }
     let mut rest = input.char_indices();
     for p in phrase.chars() {
         let (_, c) = rest.next()?;
