@@ -424,6 +424,11 @@ impl Profiles {
         Ok(Profiles { profiles })
     }
 
+    /// The profile with this name, if loaded.
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
     /// The fallback profile, if one is loaded.
     pub fn fallback(&self) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.fallback)

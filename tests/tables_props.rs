@@ -7,17 +7,11 @@ use referat::extract::Line;
 use referat::profile::TableWords;
 use referat::tables::detect;
 use referat::tables::number::{format_danish, parse_cell};
-use std::path::Path;
 use std::sync::LazyLock;
 
-static WORDS: LazyLock<TableWords> = LazyLock::new(|| {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars/common-da.toml"),
-    )
-    .expect("grammars/common-da.toml");
-    let table: toml::Table = toml::from_str(&text).expect("valid toml");
-    table["tables"].clone().try_into().expect("valid [tables]")
-});
+mod common;
+
+static WORDS: LazyLock<TableWords> = LazyLock::new(common::table_words);
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(1.0)

@@ -425,11 +425,10 @@ mod tests {
 
     fn words() -> ProposalWords {
         Profiles::builtin()
-            .profiles
-            .into_iter()
-            .find(|p| p.name == "business-cases-da")
+            .get("business-cases-da")
             .unwrap()
             .proposals
+            .clone()
     }
 
     #[test]
@@ -575,11 +574,8 @@ mod tests {
 
     #[test]
     fn summary_on_the_line_after_its_label() {
-        let p = Profiles::builtin()
-            .profiles
-            .into_iter()
-            .find(|p| p.name == "business-cases-da")
-            .unwrap();
+        let profiles = Profiles::builtin();
+        let p = profiles.get("business-cases-da").unwrap();
         let lines: Vec<Line> = [
             "Forslag 1 Titel",
             "Kort resumé:",
@@ -595,7 +591,7 @@ mod tests {
             ..Default::default()
         })
         .collect();
-        let c = parse(&lines, &p);
+        let c = parse(&lines, p);
         let prop = &c.proposals[0].0;
         assert_eq!(prop.summary.as_deref(), Some("Første linje anden linje."));
         assert_eq!(

@@ -510,11 +510,7 @@ mod tests {
     use crate::profile::Profiles;
 
     fn minutes_profile() -> Profile {
-        Profiles::builtin()
-            .profiles
-            .into_iter()
-            .find(|p| p.name == "minutes-da")
-            .unwrap()
+        Profiles::builtin().get("minutes-da").unwrap().clone()
     }
 
     fn line(t: &str) -> Line {

@@ -1,6 +1,9 @@
 //! Helpers shared by the table tests: the Danish table words as the
 //! profiles load them, and the tables of a seed's text.
 
+// Each test binary that includes this module uses only part of it.
+#![allow(dead_code)]
+
 use referat::extract::{extract, pdf::PdfOptions};
 use referat::profile::{Profiles, TableWords};
 use referat::record::{Format, Table};
@@ -11,11 +14,10 @@ pub fn table_words() -> TableWords {
     let grammars = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars");
     let profiles = Profiles::load_dir(&grammars).expect("grammars load");
     profiles
-        .profiles
-        .into_iter()
-        .find(|p| p.name == "minutes-da")
+        .get("minutes-da")
         .expect("minutes-da profile")
         .tables
+        .clone()
 }
 
 /// Every table `detect` finds in a seed's text, read as the pipeline reads it.
