@@ -430,6 +430,8 @@ pub fn run(
         });
         writer.join().expect("writer thread does not panic")
     });
+    // The pooled PDF extraction children are not needed past this point.
+    crate::extract::pdf::shut_down_workers();
     if let Some(e) = write_error {
         return Err(BatchError::Output {
             path: out.join(journal::JOURNAL_FILE),

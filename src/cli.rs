@@ -47,8 +47,15 @@ x.tmp) and other formats are skipped and counted in the summary.",
     /// Internal: extract one PDF and print its lines as JSON (run in a child process).
     #[command(hide = true)]
     ExtractPdf {
-        /// The PDF file.
-        path: PathBuf,
+        /// The PDF file (`-`: standard input).
+        #[arg(required_unless_present = "serve")]
+        path: Option<PathBuf>,
+        /// Serve framed PDFs from stdin until it ends (the pooled child).
+        #[arg(long, conflicts_with = "path")]
+        serve: bool,
+        /// CPU seconds each file may use (with --serve).
+        #[arg(long, default_value_t = 65)]
+        cpu_limit_secs: u64,
     },
 }
 

@@ -90,6 +90,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(EXIT_OK)
         }
-        Command::ExtractPdf { path } => Ok(referat::extract::pdf::run_child(&path)),
+        Command::ExtractPdf {
+            path,
+            serve,
+            cpu_limit_secs,
+        } => Ok(match path {
+            Some(path) if !serve => referat::extract::pdf::run_child(&path),
+            _ => referat::extract::pdf::run_server(cpu_limit_secs),
+        }),
     }
 }

@@ -594,3 +594,78 @@ fn the_child_reports_typed_errors_and_exit_codes() {
     assert_eq!(status, Some(1));
     assert_eq!(reply["error"]["code"], "pdf-malformed");
 }
+
+/// One frame of the `--serve` protocol: 8-byte little-endian length, payload.
+fn frame(payload: &[u8]) -> Vec<u8> {
+    let mut f = (payload.len() as u64).to_le_bytes().to_vec();
+    f.extend_from_slice(payload);
+    f
+}
+
+#[test]
+fn the_serving_child_answers_file_after_file_until_input_ends() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_referat"))
+        .args(["extract-pdf", "--serve"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut next_reply = || {
+        let mut len = [0u8; 8];
+        stdout.read_exact(&mut len).unwrap();
+        let mut body = vec![0u8; u64::from_le_bytes(len) as usize];
+        stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+    };
+    // A good file, a broken one, then a good one again: the broken file
+    // does not spoil the process for the next.
+    for (input, expect_ok) in [
+        (hello(), true),
+        (b"not a pdf".to_vec(), false),
+        (hello(), true),
+    ] {
+        stdin.write_all(&frame(&input)).unwrap();
+        stdin.flush().unwrap();
+        let reply = next_reply();
+        if expect_ok {
+            assert_eq!(reply["ok"]["lines"][0]["text"], "Punkt 1: Hello world");
+        } else {
+            assert_eq!(reply["error"]["code"], "pdf-malformed");
+        }
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn pooled_children_serve_many_threads_and_survive_a_shutdown() {
+    let run_many = || {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..5).map(|_| code(extract(&hello()))).collect::<Vec<_>>()))
+                .collect();
+            for h in handles {
+                for c in h.join().unwrap() {
+                    assert_eq!(c, r#"ok: ["Punkt 1: Hello world"]"#);
+                }
+            }
+        });
+    };
+    run_many();
+    referat::extract::pdf::shut_down_workers();
+    run_many();
+}
+
+#[test]
+fn a_child_that_crashed_is_not_reused() {
+    // The fake extractor dies on its first file; a fresh one is started for
+    // the next file (and dies again), so each file gets its own verdict.
+    let (_dir, exe) = script("kill -SEGV $$");
+    assert_eq!(code(with_extractor(exe.clone(), 10)), "extractor-crashed");
+    assert_eq!(code(with_extractor(exe, 10)), "extractor-crashed");
+    // The real extractor is unaffected.
+    assert_eq!(code(extract(&hello())), r#"ok: ["Punkt 1: Hello world"]"#);
+}

@@ -30,6 +30,8 @@
 
 mod glyphs;
 mod isolate;
+
+pub use isolate::shut_down_workers;
 mod layout;
 mod load;
 
@@ -274,14 +276,8 @@ impl ChildError {
     }
 }
 
-/// Entry point of the hidden `extract-pdf` subcommand (the isolated child
-/// process); returns the process exit code (see the module docs).
-///
-/// `path` `-` reads the PDF from standard input. The largest inflated stream
-/// size comes from [`ENV_MAX_INFLATE_MB`].
-pub fn run_child(path: &Path) -> u8 {
-    // The parent reports panics through the JSON reply; keep stderr quiet.
-    std::panic::set_hook(Box::new(|_| {}));
+/// Limits for the extracting process, from [`ENV_MAX_INFLATE_MB`].
+fn limits_from_env() -> Limits {
     let mut limits = Limits::default();
     if let Some(mb) = std::env::var(ENV_MAX_INFLATE_MB)
         .ok()
@@ -289,6 +285,40 @@ pub fn run_child(path: &Path) -> u8 {
     {
         limits.max_inflate = mb.saturating_mul(1 << 20);
     }
+    limits
+}
+
+/// Stack size of the extracting thread: pdf-extract and lopdf recurse on nested objects.
+const EXTRACT_STACK: usize = 64 << 20;
+
+/// Extract under a panic guard, turning a panic into `pdf-malformed`.
+/// The second value is the child exit code for a single-file run.
+fn extract_guarded(bytes: &[u8], limits: Limits) -> (ChildReply, u8) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extract_unguarded(bytes, limits)
+    })) {
+        Ok(Ok(extracted)) => (ChildReply::Ok(extracted), EXIT_OK),
+        Ok(Err(e)) => (ChildReply::Error(ChildError::from_error(&e)), EXIT_FAILED),
+        Err(payload) => {
+            let e = FileError::PdfMalformed(format!(
+                "the PDF reader failed: {}",
+                panic_message(&payload)
+            ));
+            (ChildReply::Error(ChildError::from_error(&e)), EXIT_PANIC)
+        }
+    }
+}
+
+/// Entry point of the hidden `extract-pdf PATH` subcommand: extract one
+/// file and print the reply; returns the process exit code (see the module
+/// docs).
+///
+/// `path` `-` reads the PDF from standard input. The largest inflated stream
+/// size comes from [`ENV_MAX_INFLATE_MB`].
+pub fn run_child(path: &Path) -> u8 {
+    // The parent reports panics through the JSON reply; keep stderr quiet.
+    std::panic::set_hook(Box::new(|_| {}));
+    let limits = limits_from_env();
     let bytes = if path == Path::new("-") {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map(|_| buf)
@@ -304,37 +334,74 @@ pub fn run_child(path: &Path) -> u8 {
             return EXIT_USAGE;
         }
     };
-    // A big stack: pdf-extract and lopdf recurse on nested objects.
     let worker = std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                extract_unguarded(&bytes, limits)
-            }))
-        });
-    let outcome = match worker {
-        Ok(handle) => handle.join().unwrap_or_else(Err),
-        Err(e) => Ok(Err(FileError::ExtractorCrashed(format!(
-            "cannot start the extraction thread: {e}"
-        )))),
+        .stack_size(EXTRACT_STACK)
+        .spawn(move || extract_guarded(&bytes, limits));
+    let (answer, code) = match worker.map(|h| h.join()) {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(_)) => {
+            let e = FileError::PdfMalformed("the PDF reader failed".into());
+            (ChildReply::Error(ChildError::from_error(&e)), EXIT_PANIC)
+        }
+        Err(e) => {
+            let e = FileError::ExtractorCrashed(format!("cannot start the extraction thread: {e}"));
+            (ChildReply::Error(ChildError::from_error(&e)), EXIT_FAILED)
+        }
     };
-    match outcome {
-        Ok(Ok(extracted)) => {
-            reply(&ChildReply::Ok(extracted));
-            EXIT_OK
+    reply(&answer);
+    code
+}
+
+/// Entry point of the hidden `extract-pdf --serve` subcommand: the pooled
+/// child. Reads PDFs as frames from stdin and answers each with a framed
+/// JSON reply (see [`isolate`]) until stdin ends. Each file may use
+/// `cpu_limit_secs` seconds of CPU (`RLIMIT_CPU`, raised per file), a
+/// backstop should the parent die while a file runs away.
+pub fn run_server(cpu_limit_secs: u64) -> u8 {
+    std::panic::set_hook(Box::new(|_| {}));
+    let limits = limits_from_env();
+    let server = std::thread::Builder::new()
+        .stack_size(EXTRACT_STACK)
+        .spawn(move || {
+            let mut input = std::io::stdin().lock();
+            let mut output = std::io::stdout().lock();
+            loop {
+                let bytes = match isolate::read_frame(&mut input, u64::MAX) {
+                    Ok(Some(bytes)) => bytes,
+                    Ok(None) => return EXIT_OK,
+                    Err(_) => return EXIT_USAGE,
+                };
+                cpu_budget(cpu_limit_secs);
+                let (answer, _) = extract_guarded(&bytes, limits);
+                drop(bytes);
+                let json = serde_json::to_vec(&answer).unwrap_or_default();
+                if isolate::write_frame(&mut output, &json).is_err() {
+                    return EXIT_USAGE;
+                }
+            }
+        });
+    match server.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => EXIT_PANIC,
+    }
+}
+
+/// Let this process use `secs` more seconds of CPU from now (soft
+/// `RLIMIT_CPU`; the kernel stops it with SIGXCPU past that).
+fn cpu_budget(secs: u64) {
+    // SAFETY: getrusage and setrlimit with valid pointers to local structs.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return;
         }
-        Ok(Err(e)) => {
-            reply(&ChildReply::Error(ChildError::from_error(&e)));
-            EXIT_FAILED
+        let used = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) as u64 + 1;
+        let mut lim: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_CPU, &mut lim) != 0 {
+            return;
         }
-        Err(payload) => {
-            let e = FileError::PdfMalformed(format!(
-                "the PDF reader failed: {}",
-                panic_message(&payload)
-            ));
-            reply(&ChildReply::Error(ChildError::from_error(&e)));
-            EXIT_PANIC
-        }
+        lim.rlim_cur = (used.saturating_add(secs) as libc::rlim_t).min(lim.rlim_max);
+        libc::setrlimit(libc::RLIMIT_CPU, &lim);
     }
 }
 
