@@ -24,10 +24,11 @@
 //! - records, for every string shown, whether its font is bold or a
 //!   Wingdings-like symbol font (pdf-extract does not pass the font on).
 
+use super::content;
 use super::{Limits, warning};
 use crate::error::FileError;
 use crate::record::Issue;
-use lopdf::content::{Content, Operation};
+use lopdf::content::Operation;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -829,16 +830,10 @@ impl<'a> Rewriter<'a> {
         let raw = stream
             .decompressed_content()
             .unwrap_or_else(|_| stream.content.clone());
-        let content = Content::decode(&strip_comments(&raw)).ok()?;
+        let operations = content::decode(&raw);
         let mut nested = Dictionary::new();
         stack.push(id);
-        let mut ops = self.walk(
-            content.operations,
-            form_resources,
-            &mut nested,
-            effective,
-            stack,
-        );
+        let mut ops = self.walk(operations, form_resources, &mut nested, effective, stack);
         stack.pop();
         ops.insert(
             0,
@@ -847,7 +842,7 @@ impl<'a> Rewriter<'a> {
                 effective.iter().map(|&v| Object::Real(v as f32)).collect(),
             ),
         );
-        let bytes = Content { operations: ops }.encode().ok()?;
+        let bytes = content::encode(&ops);
         let mut dict = stream.dict.clone();
         dict.remove(b"Filter");
         dict.remove(b"DecodeParms");
@@ -910,7 +905,6 @@ fn prepare_pages(
             used_fonts: Vec::new(),
         };
         let mut page_patches = Vec::with_capacity(pages.len());
-        let mut unreadable = 0usize;
         for &(_, page_id) in pages {
             let Ok(page) = doc.get_dictionary(page_id) else {
                 styles_per_page.push((Vec::new(), Vec::new()));
@@ -933,13 +927,7 @@ fn prepare_pages(
                 })
                 .unwrap_or_else(|| vec![0.0, 0.0, 595.0, 842.0]);
             let raw = doc.get_page_content(page_id).unwrap_or_default();
-            let ops = match Content::decode(&strip_comments(&raw)) {
-                Ok(c) => c.operations,
-                Err(_) => {
-                    unreadable += 1;
-                    Vec::new()
-                }
-            };
+            let ops = content::decode(&raw);
             let mut added = Dictionary::new();
             rw.styles = Vec::new();
             rw.show_ops = 0;
@@ -949,7 +937,7 @@ fn prepare_pages(
                 std::mem::take(&mut rw.styles),
                 std::mem::take(&mut rw.used_fonts),
             ));
-            let bytes = Content { operations: ops }.encode().unwrap_or_default();
+            let bytes = content::encode(&ops);
             let content_id = rw.alloc();
             rw.objects.push((
                 content_id,
@@ -960,12 +948,6 @@ fn prepare_pages(
                 content_id,
                 with_xobjects(doc, resources, added),
                 media_box,
-            ));
-        }
-        if unreadable > 0 {
-            warnings.push(warning(
-                "pdf-content-unreadable",
-                format!("{unreadable} page(s) have a content stream that cannot be parsed"),
             ));
         }
         if rw.dropped_forms > 0 {
@@ -1074,94 +1056,9 @@ fn numbers<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
     Some(out)
 }
 
-/// Remove `%` comments from a content stream (outside strings and inline
-/// image data), which lopdf's content parser does not always skip.
-pub(super) fn strip_comments(data: &[u8]) -> Cow<'_, [u8]> {
-    if !data.contains(&b'%') {
-        return Cow::Borrowed(data);
-    }
-    let n = data.len();
-    let mut out = Vec::with_capacity(n);
-    let mut i = 0;
-    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0');
-    while i < n {
-        let c = data[i];
-        match c {
-            b'(' => {
-                let mut depth = 0usize;
-                while i < n {
-                    let c = data[i];
-                    out.push(c);
-                    i += 1;
-                    match c {
-                        b'\\' if i < n => {
-                            out.push(data[i]);
-                            i += 1;
-                        }
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth = depth.saturating_sub(1);
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            b'<' if data.get(i + 1) != Some(&b'<') => {
-                while i < n {
-                    out.push(data[i]);
-                    i += 1;
-                    if data[i - 1] == b'>' {
-                        break;
-                    }
-                }
-            }
-            b'%' => {
-                while i < n && data[i] != b'\n' && data[i] != b'\r' {
-                    i += 1;
-                }
-                out.push(b'\n');
-            }
-            b'I' if data.get(i + 1) == Some(&b'D')
-                && (i == 0 || is_ws(data[i - 1]))
-                && data.get(i + 2).is_none_or(|&c| is_ws(c)) =>
-            {
-                // Inline image data: copy through to `EI`.
-                let start = i;
-                i += 3;
-                while i < n {
-                    if data[i] == b'E'
-                        && data.get(i + 1) == Some(&b'I')
-                        && is_ws(data[i - 1])
-                        && data.get(i + 2).is_none_or(|&c| is_ws(c))
-                    {
-                        i += 2;
-                        break;
-                    }
-                    i += 1;
-                }
-                out.extend_from_slice(&data[start..i.min(n)]);
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn comments_are_stripped_outside_strings() {
-        let s = strip_comments(b"BT % set font\n/F1 12 Tf (50% off) Tj ET");
-        assert_eq!(&*s, b"BT \n\n/F1 12 Tf (50% off) Tj ET");
-    }
 
     #[test]
     fn repair_finds_objects_and_catalog() {

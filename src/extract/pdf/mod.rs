@@ -28,6 +28,7 @@
 //! be read). A child killed by a signal is reported as `extractor-crashed`
 //! (or `pdf-too-large` when it died allocating memory).
 
+mod content;
 mod glyphs;
 mod isolate;
 
