@@ -198,6 +198,35 @@ enum Loc {
     Records { offset: u64, len: u64 },
 }
 
+/// A finished file, as the writer remembers it until the commit: 16 bytes.
+/// The manifest entry of a processed file is read back from the journal
+/// then, not held in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Done {
+    /// Offset of the record JSON in the journal, which is preceded by its
+    /// manifest entry of `entry_len` bytes and a tab; [`Done::REUSED`]
+    /// when the earlier record (the file's [`Candidate`]) is kept.
+    offset: u64,
+    /// Length of the record JSON.
+    len: u32,
+    entry_len: u32,
+}
+
+impl Done {
+    /// Not finished (yet).
+    const PENDING: Done = Done {
+        offset: u64::MAX,
+        len: u32::MAX,
+        entry_len: u32::MAX,
+    };
+    /// The earlier record is kept.
+    const REUSED: Done = Done {
+        offset: u64::MAX,
+        len: 0,
+        entry_len: 0,
+    };
+}
+
 /// An earlier record of a file, kept if the file is unchanged.
 #[derive(Debug, Clone)]
 struct Candidate {
@@ -325,40 +354,45 @@ pub fn run(
     for w in &scan.warnings {
         observer.warning(w);
     }
-    let files: Vec<InputFile> = scan
-        .files
-        .into_iter()
-        .filter(|f| options.shard.is_none_or(|s| s.contains(&f.rel_path)))
-        .collect();
+    let mut files = scan.files;
+    if let Some(shard) = options.shard {
+        files.retain(|rel_path| shard.contains(rel_path));
+    }
     let mut from_journal: HashMap<String, Located> = recovered
         .entries
         .into_iter()
         .map(|l| (l.entry.path.clone(), l))
         .collect();
-    let candidates: Vec<Option<Candidate>> = files
-        .iter()
-        .map(|f| match from_journal.remove(&f.rel_path) {
-            Some(l) => Some(Candidate {
-                entry: l.entry,
-                loc: Loc::Journal {
-                    offset: l.offset,
-                    len: l.len,
-                },
-            }),
-            None => prev.candidate(&f.rel_path),
+    // Boxed: most files of a first run have none, and `None` then costs 8 bytes.
+    let candidates: Vec<Option<Box<Candidate>>> = (0..files.len())
+        .map(|i| {
+            let rel_path = files.rel_path(i);
+            match from_journal.remove(rel_path) {
+                Some(l) => Some(Candidate {
+                    entry: l.entry,
+                    loc: Loc::Journal {
+                        offset: l.offset,
+                        len: l.len,
+                    },
+                }),
+                None => prev.candidate(rel_path),
+            }
         })
         .map(|c| c.filter(|c| !(options.retry_failed && c.entry.status == EntryStatus::Failed)))
+        .map(|c| c.map(Box::new))
         .collect();
     drop(from_journal);
-    let current: HashSet<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
-    let mut tombstones: Vec<Entry> = prev
-        .manifest
-        .values()
-        .filter(|e| !current.contains(e.path.as_str()))
-        .map(|e| e.clone().removed())
-        .collect();
-    tombstones.sort_by(|a, b| a.path.cmp(&b.path));
-    drop(current);
+    let mut tombstones: Vec<Entry> = Vec::new();
+    if !prev.manifest.is_empty() {
+        let current: HashSet<&str> = (0..files.len()).map(|i| files.rel_path(i)).collect();
+        tombstones = prev
+            .manifest
+            .values()
+            .filter(|e| !current.contains(e.path.as_str()))
+            .map(|e| e.clone().removed())
+            .collect();
+        tombstones.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     let Previous {
         manifest: prev_manifest,
         records: prev_records,
@@ -377,7 +411,7 @@ pub fn run(
     let (tx, rx) = mpsc::sync_channel::<Msg>(options.jobs.max(1) * 2);
     let (results, processed, unchanged, write_error) = std::thread::scope(|s| {
         let writer = s.spawn(|| {
-            let mut results: Vec<Option<(Entry, Loc)>> = vec![None; files.len()];
+            let mut results: Vec<Done> = vec![Done::PENDING; files.len()];
             let (mut processed, mut unchanged) = (0u64, 0u64);
             let mut error = None;
             for msg in rx {
@@ -387,21 +421,26 @@ pub fn run(
                             .as_ref()
                             .expect("reused files have a candidate");
                         observer.file_done(&c.entry, true);
-                        results[i] = Some((c.entry.clone(), c.loc));
+                        results[i] = Done::REUSED;
                         unchanged += 1;
                     }
                     Msg::Done(i, entry, json) => {
                         if error.is_some() {
                             continue;
                         }
-                        match journal.append(&entry, &json) {
+                        let appended = journal.append(&entry, &json).and_then(|l| {
+                            u32::try_from(l.len)
+                                .map(|_| l)
+                                .map_err(|_| std::io::Error::other("a record is larger than 4 GiB"))
+                        });
+                        match appended {
                             Ok(l) => {
                                 observer.file_done(&entry, false);
-                                let loc = Loc::Journal {
+                                results[i] = Done {
                                     offset: l.offset,
-                                    len: l.len,
+                                    len: l.len as u32,
+                                    entry_len: l.entry_len,
                                 };
-                                results[i] = Some((entry, loc));
                                 processed += 1;
                             }
                             Err(e) => {
@@ -415,16 +454,15 @@ pub fn run(
             (results, processed, unchanged, error)
         });
         pool.install(|| {
-            files
-                .par_iter()
-                .zip(candidates.par_iter())
-                .enumerate()
+            (0..files.len())
+                .into_par_iter()
                 .with_max_len(1)
-                .for_each_with(tx, |tx, (i, (file, candidate))| {
+                .for_each_with(tx, |tx, i| {
                     if abort.load(Ordering::Relaxed) {
                         return;
                     }
-                    let msg = work(i, file, candidate.as_ref(), profiles, options);
+                    let file = files.get(i);
+                    let msg = work(i, &file, candidates[i].as_deref(), profiles, options);
                     let _ = tx.send(msg);
                 });
         });
@@ -453,11 +491,24 @@ pub fn run(
     };
     let records_tmp = out.join(RECORDS_FILE);
     let mut records = AtomicFile::create(out, RECORDS_FILE).map_err(output_err(&records_tmp))?;
-    for (i, result) in results.iter().enumerate() {
-        let (_, loc) = result
-            .as_ref()
-            .unwrap_or_else(|| panic!("file {} was not finished", files[i].rel_path));
-        let copied = match *loc {
+    let journal_path = out.join(journal::JOURNAL_FILE);
+    let loc_of = |i: usize| -> Loc {
+        match results[i] {
+            Done::PENDING => panic!("file {} was not finished", files.rel_path(i)),
+            Done::REUSED => {
+                candidates[i]
+                    .as_ref()
+                    .expect("reused files have a candidate")
+                    .loc
+            }
+            Done { offset, len, .. } => Loc::Journal {
+                offset,
+                len: u64::from(len),
+            },
+        }
+    };
+    for i in 0..files.len() {
+        let copied = match loc_of(i) {
             Loc::Journal { offset, len } => {
                 journal::copy_range(&journal_file, offset, len, &mut records)
             }
@@ -473,10 +524,25 @@ pub fn run(
     let manifest_path = out.join(manifest::MANIFEST_FILE);
     let mut manifest_file =
         AtomicFile::create(out, manifest::MANIFEST_FILE).map_err(output_err(&manifest_path))?;
-    let live = results.into_iter().map(|r| r.expect("finished").0);
+    let mut read_error = None;
+    let live = (0..files.len()).map_while(|i| {
+        let entry = match results[i] {
+            Done::REUSED => Ok(candidates[i].as_ref().expect("candidate").entry.clone()),
+            Done {
+                offset, entry_len, ..
+            } => journal::read_entry(&journal_file, offset, entry_len),
+        };
+        entry.map_err(|e| read_error = Some(e)).ok()
+    });
     for entry in merge_sorted(live, tombstones.into_iter()) {
         summary.add(&entry);
         manifest::write_line(&mut manifest_file, &entry).map_err(output_err(&manifest_path))?;
+    }
+    if let Some(e) = read_error {
+        return Err(BatchError::Read {
+            path: journal_path,
+            source: e,
+        });
     }
     summary.seconds = started.elapsed().as_secs_f64();
     let info = RunInfo {

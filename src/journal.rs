@@ -40,6 +40,9 @@ pub struct Located {
     pub offset: u64,
     /// Length of the record JSON in bytes (without the newline).
     pub len: u64,
+    /// Length of the manifest entry JSON, which ends one byte (a tab)
+    /// before `offset` (see [`read_entry`]).
+    pub entry_len: u32,
 }
 
 /// What [`Journal::open`] found from an interrupted run.
@@ -146,6 +149,7 @@ impl Journal {
             entry: entry.clone(),
             offset,
             len: record_json.len() as u64,
+            entry_len: entry_json.len() as u32,
         })
     }
 
@@ -177,7 +181,20 @@ fn parse_line(line: &[u8], start: u64) -> Option<Located> {
         entry,
         offset: start + (SUM_LEN + 1 + tab + 1) as u64,
         len: (payload.len() - tab - 1) as u64,
+        entry_len: tab as u32,
     })
+}
+
+/// The manifest entry of the record at `record_offset` in the journal
+/// `file`, whose JSON is `entry_len` bytes long (see [`Located::entry_len`]).
+pub fn read_entry(file: &File, record_offset: u64, entry_len: u32) -> std::io::Result<Entry> {
+    use std::os::unix::fs::FileExt;
+    let start = record_offset
+        .checked_sub(u64::from(entry_len) + 1)
+        .ok_or(std::io::ErrorKind::InvalidData)?;
+    let mut buf = vec![0u8; entry_len as usize];
+    file.read_exact_at(&mut buf, start)?;
+    Ok(serde_json::from_slice(&buf)?)
 }
 
 /// Copy `len` bytes at `offset` of `file` to `w`.
@@ -245,6 +262,9 @@ mod tests {
         assert_eq!(r.entries, vec![a.clone()]);
         assert!(r.discarded_bytes > 0);
         assert_eq!(read_back(dir.path(), &r.entries[0]), r#"{"x":"a\tb"}"#);
+        let file = File::open(dir.path().join(JOURNAL_FILE)).unwrap();
+        let back = read_entry(&file, a.offset, a.entry_len).unwrap();
+        assert_eq!(back, entry("a.txt"));
         let c = j.append(&entry("c.txt"), "{}").unwrap();
         drop(j);
         let (_, r) = Journal::open(dir.path(), "fp", false).unwrap();

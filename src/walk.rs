@@ -47,11 +47,162 @@ impl Skipped {
     }
 }
 
+/// Input files, stored compactly so that a walk of a million files stays
+/// small: every relative path in one string, plus 24 bytes per file. The
+/// disk path is rebuilt from the input root and the (losslessly escaped)
+/// relative path when a file is opened.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// Input roots: a folder, or a file given directly.
+    roots: Vec<PathBuf>,
+    /// All relative paths, one after another.
+    names: String,
+    slots: Vec<Slot>,
+}
+
+/// Where one file's relative path is in [`Files::names`], and its root and format.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    start: u64,
+    /// Length in bytes (paths are at most a few KiB).
+    len: u16,
+    /// Index into [`Files::roots`].
+    root: u32,
+    /// Whether the root is the file itself.
+    root_is_file: bool,
+    format: Format,
+}
+
+impl Files {
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// No files.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The `source.path` of file `i`.
+    pub fn rel_path(&self, i: usize) -> &str {
+        self.name_of(&self.slots[i])
+    }
+
+    /// Format of file `i`.
+    pub fn format(&self, i: usize) -> Format {
+        self.slots[i].format
+    }
+
+    /// Path on disk of file `i`.
+    pub fn path(&self, i: usize) -> PathBuf {
+        let s = self.slots[i];
+        let root = &self.roots[s.root as usize];
+        if s.root_is_file {
+            root.clone()
+        } else {
+            root.join(OsStr::from_bytes(&unescape(self.rel_path(i))))
+        }
+    }
+
+    /// File `i` as an [`InputFile`].
+    pub fn get(&self, i: usize) -> InputFile {
+        InputFile {
+            path: self.path(i),
+            rel_path: self.rel_path(i).to_string(),
+            format: self.format(i),
+        }
+    }
+
+    /// All files, in order.
+    pub fn iter(&self) -> impl Iterator<Item = InputFile> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Keep only the files whose relative path passes `keep`.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let names = &self.names;
+        self.slots.retain(|s| keep(slot_name(names, s)));
+    }
+
+    /// The relative path of a slot.
+    fn name_of(&self, slot: &Slot) -> &str {
+        slot_name(&self.names, slot)
+    }
+
+    /// Add a file under root `root` (an index from [`Files::add_root`]).
+    fn push(&mut self, root: usize, root_is_file: bool, rel_path: &str, format: Format) {
+        let start = self.names.len() as u64;
+        // No file system has paths this long; cut at a character boundary.
+        let mut len = rel_path.len().min(u16::MAX as usize);
+        while !rel_path.is_char_boundary(len) {
+            len -= 1;
+        }
+        self.names.push_str(&rel_path[..len]);
+        self.slots.push(Slot {
+            start,
+            len: len as u16,
+            root: root as u32,
+            root_is_file,
+            format,
+        });
+    }
+
+    /// Register an input root; returns its index.
+    fn add_root(&mut self, root: &Path) -> usize {
+        self.roots.push(root.to_path_buf());
+        self.roots.len() - 1
+    }
+
+    /// Sort by relative path (stable: among equal paths the first root
+    /// wins) and drop repeated paths; returns a warning per dropped file.
+    fn sort_and_dedup(&mut self) -> Vec<String> {
+        let names = &self.names;
+        let key = |s: &Slot| slot_name(names, s);
+        self.slots.sort_by(|a, b| key(a).cmp(key(b)));
+        let mut warnings = Vec::new();
+        self.slots.dedup_by(|later, first| {
+            let same = key(later) == key(first);
+            if same {
+                warnings.push((*first, *later));
+            }
+            same
+        });
+        self.slots.shrink_to_fit();
+        let slot_path = |s: Slot| {
+            let root = &self.roots[s.root as usize];
+            if s.root_is_file {
+                root.clone()
+            } else {
+                root.join(OsStr::from_bytes(&unescape(key(&s))))
+            }
+        };
+        let warnings = warnings
+            .into_iter()
+            .map(|(first, later)| {
+                format!(
+                    "{} and {} have the same relative path; only the first is read",
+                    slot_path(first).display(),
+                    slot_path(later).display()
+                )
+            })
+            .collect::<Vec<_>>();
+        self.names.shrink_to_fit();
+        warnings
+    }
+}
+
+/// The relative path of `slot` in `names`.
+fn slot_name<'a>(names: &'a str, slot: &Slot) -> &'a str {
+    let start = slot.start as usize;
+    &names[start..start + usize::from(slot.len)]
+}
+
 /// What a walk found.
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
     /// Input files, sorted by relative path, each relative path once.
-    pub files: Vec<InputFile>,
+    pub files: Files,
     /// Entries skipped, by reason.
     pub skipped: Skipped,
     /// Problems met while walking (symlink loops, unreadable folders).
@@ -92,6 +243,33 @@ pub fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
+/// Undo [`path_to_string`]: the bytes of the original path.
+pub fn unescape(escaped: &str) -> Vec<u8> {
+    let bytes = escaped.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            if bytes.get(i + 1) == Some(&b'x')
+                && let Some(hex) = escaped.get(i + 2..i + 4)
+                && let Ok(b) = u8::from_str_radix(hex, 16)
+            {
+                out.push(b);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
 /// Escape a path losslessly into UTF-8 (invalid bytes become `\xNN`).
 pub fn path_to_string(path: &Path) -> String {
     let bytes = path.as_os_str().as_bytes();
@@ -113,7 +291,7 @@ pub fn path_to_string(path: &Path) -> String {
 
 /// Walk the inputs, sorted by relative path. A file given directly is its own root.
 pub fn collect(inputs: &[PathBuf]) -> Vec<InputFile> {
-    scan(inputs, &[]).files
+    scan(inputs, &[]).files.iter().collect()
 }
 
 /// Walk the inputs, leaving out the folders in `exclude` (e.g. the output
@@ -131,11 +309,8 @@ pub fn scan(inputs: &[PathBuf], exclude: &[PathBuf]) -> Scan {
             match format_of(root) {
                 Some(format) => {
                     let name = root.file_name().map(Path::new).unwrap_or(root);
-                    scan.files.push(InputFile {
-                        path: root.clone(),
-                        rel_path: path_to_string(name),
-                        format,
-                    });
+                    let index = scan.files.add_root(root);
+                    scan.files.push(index, true, &path_to_string(name), format);
                 }
                 None => scan.skipped.other_format += 1,
             }
@@ -143,21 +318,8 @@ pub fn scan(inputs: &[PathBuf], exclude: &[PathBuf]) -> Scan {
         }
         walk_root(root, &excluded, &mut scan);
     }
-    // Stable sort: among equal relative paths the first root wins.
-    scan.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     let before = scan.files.len();
-    let mut dups = Vec::new();
-    scan.files.dedup_by(|later, first| {
-        let same = later.rel_path == first.rel_path;
-        if same {
-            dups.push(format!(
-                "{} and {} have the same relative path; only the first is read",
-                first.path.display(),
-                later.path.display()
-            ));
-        }
-        same
-    });
+    let dups = scan.files.sort_and_dedup();
     scan.skipped.duplicate += (before - scan.files.len()) as u64;
     scan.warnings.extend(dups);
     scan
@@ -166,6 +328,7 @@ pub fn scan(inputs: &[PathBuf], exclude: &[PathBuf]) -> Scan {
 /// Walk one folder root into `scan`.
 fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
     let mut skipped = Skipped::default();
+    let root_index = scan.files.add_root(root);
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -197,8 +360,8 @@ fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                if let Some(file) = broken_link_input(root, &err) {
-                    scan.files.push(file);
+                if let Some((rel_path, format)) = broken_link_input(root, &err) {
+                    scan.files.push(root_index, false, &rel_path, format);
                 } else {
                     scan.warnings.push(walk_warning(&err));
                 }
@@ -218,11 +381,8 @@ fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
             continue;
         };
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        scan.files.push(InputFile {
-            path: entry.path().to_path_buf(),
-            rel_path: path_to_string(rel),
-            format,
-        });
+        scan.files
+            .push(root_index, false, &path_to_string(rel), format);
     }
     scan.skipped.hidden += skipped.hidden;
     scan.skipped.temporary += skipped.temporary;
@@ -230,7 +390,7 @@ fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
 
 /// A dangling symlink named like an input is kept as an input, so that it
 /// becomes a `failed` record (`io-error`) rather than vanishing silently.
-fn broken_link_input(root: &Path, err: &walkdir::Error) -> Option<InputFile> {
+fn broken_link_input(root: &Path, err: &walkdir::Error) -> Option<(String, Format)> {
     if err.loop_ancestor().is_some() {
         return None;
     }
@@ -241,11 +401,7 @@ fn broken_link_input(root: &Path, err: &walkdir::Error) -> Option<InputFile> {
     }
     let format = format_of(path)?;
     let rel = path.strip_prefix(root).unwrap_or(path);
-    Some(InputFile {
-        path: path.to_path_buf(),
-        rel_path: path_to_string(rel),
-        format,
-    })
+    Some((path_to_string(rel), format))
 }
 
 /// One line describing a walking problem.
@@ -280,8 +436,42 @@ mod tests {
     }
 
     #[test]
+    fn files_keep_their_disk_paths_across_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(a.join("sub")).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("sub").join("x.txt"), "a").unwrap();
+        std::fs::write(a.join("back\\slash.txt"), "a").unwrap();
+        std::fs::write(b.join("x.txt"), "b").unwrap();
+        // Same relative path as b/x.txt: b comes first, so a's copy is dropped.
+        let single = dir.path().join("x.txt");
+        std::fs::write(&single, "single").unwrap();
+        let scan = scan(&[b.clone(), a.clone(), single.clone()], &[]);
+        let files = &scan.files;
+        let rel: Vec<&str> = (0..files.len()).map(|i| files.rel_path(i)).collect();
+        assert_eq!(rel, ["back\\\\slash.txt", "sub/x.txt", "x.txt"]);
+        assert_eq!(files.path(0), a.join("back\\slash.txt"));
+        assert_eq!(files.path(1), a.join("sub").join("x.txt"));
+        assert_eq!(files.path(2), b.join("x.txt"));
+        assert_eq!(scan.skipped.duplicate, 1);
+        assert!(scan.warnings[0].contains("same relative path"));
+        let mut only_sub = files.clone();
+        only_sub.retain(|p| p.starts_with("sub/"));
+        assert_eq!(only_sub.len(), 1);
+        assert_eq!(only_sub.get(0).path, a.join("sub").join("x.txt"));
+    }
+
+    #[test]
     fn invalid_utf8_is_escaped_losslessly() {
         let p = Path::new(OsStr::from_bytes(b"caf\xe9\\x.txt"));
         assert_eq!(path_to_string(p), "caf\\xE9\\\\x.txt");
+        assert_eq!(unescape(&path_to_string(p)), b"caf\xe9\\x.txt");
+        // A name that looks like an escape round-trips too.
+        let tricky = Path::new(OsStr::from_bytes(b"a\\xE9\\\\b\xff\\"));
+        assert_eq!(
+            unescape(&path_to_string(tricky)),
+            tricky.as_os_str().as_bytes()
+        );
     }
 }
