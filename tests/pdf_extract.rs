@@ -669,3 +669,70 @@ fn a_child_that_crashed_is_not_reused() {
     // The real extractor is unaffected.
     assert_eq!(code(extract(&hello())), r#"ok: ["Punkt 1: Hello world"]"#);
 }
+
+#[test]
+fn pages_keep_their_own_fonts_state_and_page_numbers() {
+    // Three pages read as one stream must not leak into each other: page 1
+    // and 2 call different fonts by the same name /F1, and page 2 starts
+    // with a `Q` it has no `q` for, then a `cm` that would push page 3's
+    // text off its page.
+    let mut doc = doc_with(vec![]);
+    let pages_id = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let bold = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type1",
+        "BaseFont" => "Helvetica-Bold",
+    });
+    let mut kids: Vec<Object> = Vec::new();
+    for n in 1..=3 {
+        let mut ops = Vec::new();
+        let mut y = 700;
+        if n == 2 {
+            ops.push(Operation::new("Q", vec![]));
+            ops.push(Operation::new(
+                "cm",
+                vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-800).into()],
+            ));
+            y = 1500;
+        }
+        ops.extend(at(72, y, 12, &format!("Text on page {n}.")));
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            Content { operations: ops }.encode().unwrap(),
+        ));
+        let mut page = dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content,
+        };
+        if n == 1 {
+            page.set("Resources", dictionary! { "Font" => dictionary! { "F1" => bold } });
+        }
+        kids.push(doc.add_object(page).into());
+    }
+    if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
+        pages.set("Kids", kids);
+        pages.set("Count", 3);
+    }
+    let e = extract(&save(&mut doc)).unwrap();
+    let lines: Vec<(&str, Option<u32>, bool)> = e
+        .lines
+        .iter()
+        .filter(|l| !l.text.is_empty())
+        .map(|l| (l.text.as_str(), l.page, l.bold))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("Text on page 1.", Some(1), true),
+            ("Text on page 2.", Some(2), false),
+            ("Text on page 3.", Some(3), false),
+        ]
+    );
+}

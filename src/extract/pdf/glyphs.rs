@@ -1,6 +1,7 @@
 //! Running pdf-extract page by page and collecting positioned glyphs.
 
 use super::load::{Loaded, Style, retry_page};
+use lopdf::Object;
 use super::{panic_message, warning};
 use crate::extract::{BOX_EMPTY, BOX_TICKED};
 use crate::record::Issue;
@@ -83,9 +84,11 @@ struct RawGlyph {
     text: String,
     bold: bool,
     op: u32,
+    /// Index of the page (see [`Style::page`]).
+    page: u32,
 }
 
-/// The `OutputDev` that records glyphs of one page.
+/// The `OutputDev` that records glyphs of one page (or of all pages read as one).
 struct Recorder<'s> {
     styles: &'s [Style],
     shown: usize,
@@ -146,6 +149,7 @@ impl OutputDev for Recorder<'_> {
             text,
             bold: style.bold,
             op: style.op,
+            page: style.page,
         });
         Ok(())
     }
@@ -191,10 +195,105 @@ fn run_page(loaded: &Loaded, index: usize) -> (Option<MediaBox>, Vec<RawGlyph>, 
     (rec.media_box, rec.glyphs, failure)
 }
 
-/// Run pdf-extract over every page, each under its own panic guard. When a
-/// page fails, it is tried again without each of its fonts in turn, so a
-/// font pdf-extract cannot read costs its own text, not the page.
+/// Run pdf-extract over all pages read as one stream (see
+/// [`Loaded::merged`]); None when that fails in any way (then the pages are
+/// read one by one). Page 1 carries the merged stream for the run and gets
+/// its own content back afterwards.
+fn collect_merged(loaded: &mut Loaded) -> Option<Collected> {
+    let (stream, resources) = loaded.merged.take()?;
+    let &(first_num, first_id) = loaded.pages.first()?;
+    let (contents, own_resources, media_boxes) = {
+        let page = loaded.doc.get_dictionary(first_id).ok()?;
+        let media_boxes: Vec<Option<MediaBox>> = loaded
+            .pages
+            .iter()
+            .map(|&(_, id)| media_box(&loaded.doc, id))
+            .collect();
+        (
+            page.get(b"Contents").ok()?.clone(),
+            page.get(b"Resources").ok()?.clone(),
+            media_boxes,
+        )
+    };
+    let set_page = |doc: &mut lopdf::Document, contents: Object, resources: Object| {
+        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(first_id) {
+            page.set("Contents", contents);
+            page.set("Resources", resources);
+        }
+    };
+    set_page(
+        &mut loaded.doc,
+        Object::Reference(stream),
+        Object::Dictionary(resources),
+    );
+    let styles: Vec<Style> = loaded.fonts.iter().flatten().copied().collect();
+    let mut rec = Recorder {
+        styles: &styles,
+        shown: 0,
+        media_box: None,
+        glyphs: Vec::new(),
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pdf_extract::output_doc_page(&loaded.doc, &mut rec, first_num)
+    }));
+    set_page(&mut loaded.doc, contents, own_resources);
+    loaded.doc.objects.remove(&stream);
+    // Every shown string must have met its style, or glyphs would land on
+    // the wrong page.
+    if !matches!(result, Ok(Ok(()))) || rec.shown != styles.len() {
+        return None;
+    }
+    let mut per_page: Vec<Vec<RawGlyph>> = vec![Vec::new(); loaded.pages.len()];
+    for g in rec.glyphs {
+        if let Some(page) = per_page.get_mut(g.page as usize) {
+            page.push(g);
+        }
+    }
+    let mut out = Collected {
+        pages: Vec::with_capacity(per_page.len()),
+        glyph_count: 0,
+        failed_pages: 0,
+        font_skipped_pages: 0,
+        first_failure: None,
+        warnings: Vec::new(),
+    };
+    for (index, (glyphs, media_box)) in per_page.into_iter().zip(media_boxes).enumerate() {
+        let page = upright(index as u32 + 1, media_box, glyphs);
+        out.glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
+        out.pages.push(page);
+    }
+    Some(out)
+}
+
+/// The media box of a page as prepared (see [`super::load`]).
+fn media_box(doc: &lopdf::Document, page: lopdf::ObjectId) -> Option<MediaBox> {
+    let b = doc
+        .get_dictionary(page)
+        .ok()?
+        .get(b"MediaBox")
+        .ok()?
+        .as_array()
+        .ok()?;
+    let v: Vec<f64> = b
+        .iter()
+        .filter_map(|o| o.as_float().ok().map(f64::from))
+        .collect();
+    (v.len() == 4).then(|| MediaBox {
+        llx: v[0],
+        lly: v[1],
+        urx: v[2],
+        ury: v[3],
+    })
+}
+
+/// Run pdf-extract over every page: all pages as one stream when that
+/// works, else page by page, each under its own panic guard. When a page
+/// fails, it is tried again without each of its fonts in turn, so a font
+/// pdf-extract cannot read costs its own text, not the page.
 pub(super) fn collect(loaded: &mut Loaded) -> Collected {
+    if let Some(collected) = collect_merged(loaded) {
+        return collected;
+    }
     let mut out = Collected {
         pages: Vec::with_capacity(loaded.pages.len()),
         glyph_count: 0,

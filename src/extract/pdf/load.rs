@@ -54,6 +54,8 @@ pub(super) struct Style {
     /// Running number of the text-showing operator (`Tj`, `TJ`, …) on the
     /// page: glyphs of one operator were laid out together.
     pub op: u32,
+    /// Index of the page (in [`Loaded::pages`]) whose content showed the string.
+    pub page: u32,
 }
 
 /// A document ready for pdf-extract.
@@ -70,6 +72,11 @@ pub(super) struct Loaded {
     /// Per page, `Contents` and `Resources` as the file had them (for
     /// [`retry_page`]).
     originals: Vec<(Option<Object>, Option<Object>)>,
+    /// All pages' rewritten content as one stream (each page between `q`
+    /// and `Q`) and the resources it needs: pdf-extract builds each font
+    /// once per stream, so reading this instead of page by page parses
+    /// every font's ToUnicode map once instead of once per page.
+    pub merged: Option<(ObjectId, Dictionary)>,
     /// Warnings raised while loading.
     pub warnings: Vec<Issue>,
     /// Number of pages in the page tree.
@@ -150,14 +157,15 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
             Err(_) => (None, None),
         })
         .collect();
-    let prepared = prepare_pages(&mut doc, &pages, &HashSet::new(), &mut warnings);
-    let (fonts, page_fonts) = prepared.into_iter().unzip();
+    let prepared = prepare_pages(&mut doc, &pages, &HashSet::new(), true, &mut warnings);
+    let (fonts, page_fonts) = prepared.pages.into_iter().unzip();
     Ok(Loaded {
         doc,
         pages,
         fonts,
         page_fonts,
         originals,
+        merged: prepared.merged,
         warnings,
         page_count: page_count.max(1),
     })
@@ -182,8 +190,8 @@ pub(super) fn retry_page(loaded: &mut Loaded, index: usize, skip: &HashSet<Objec
         }
     }
     let mut warnings = Vec::new();
-    let mut prepared = prepare_pages(&mut loaded.doc, &[(num, id)], skip, &mut warnings);
-    if let Some((styles, fonts)) = prepared.pop() {
+    let mut prepared = prepare_pages(&mut loaded.doc, &[(num, id)], skip, false, &mut warnings);
+    if let Some((styles, fonts)) = prepared.pages.pop() {
         loaded.fonts[index] = styles;
         loaded.page_fonts[index] = fonts;
     }
@@ -567,6 +575,7 @@ fn font_style(doc: &Document, font: &Dictionary) -> Style {
         bold,
         symbol,
         op: 0,
+        page: 0,
     }
 }
 
@@ -614,6 +623,10 @@ struct Rewriter<'a> {
     skip_fonts: &'a HashSet<ObjectId>,
     /// Fonts used on the current page.
     used_fonts: Vec<ObjectId>,
+    /// Index of the page being rewritten.
+    page: u32,
+    /// Fonts given directly in a resource dictionary (not by reference), so far.
+    direct_fonts: u32,
 }
 
 /// Graphics state the rewriter tracks.
@@ -629,6 +642,7 @@ impl<'a> Rewriter<'a> {
         self.show_ops += 1;
         let style = Style {
             op: self.show_ops,
+            page: self.page,
             ..style
         };
         self.styles.extend(std::iter::repeat_n(style, strings));
@@ -639,13 +653,17 @@ impl<'a> Rewriter<'a> {
         (self.next_id, 0)
     }
 
-    /// Rewrite `ops` shown with `resources`; new XObject names used by the
-    /// rewritten stream go into `xobjects`.
+    /// Rewrite `ops` shown with `resources`; the XObjects and fonts the
+    /// rewritten stream uses go into `xobjects` and `fonts`. Fonts are
+    /// renamed `RfF<object>_<generation>` (or `RfD<n>` when given directly),
+    /// the same name for the same font on every page, so that pages can be
+    /// read as one stream; `q`/`Q` are balanced.
     fn walk(
         &mut self,
         ops: Vec<Operation>,
         resources: &'a Dictionary,
         xobjects: &mut Dictionary,
+        fonts: &mut Dictionary,
         ctm: Matrix,
         stack: &mut Vec<ObjectId>,
     ) -> Vec<Operation> {
@@ -667,8 +685,8 @@ impl<'a> Rewriter<'a> {
                 "Q" => {
                     if let Some(s) = saved.pop() {
                         state = s;
+                        out.push(op);
                     }
-                    out.push(op);
                 }
                 "cm" => {
                     if let Some(m) = numbers::<6>(operands) {
@@ -684,13 +702,17 @@ impl<'a> Rewriter<'a> {
                 "Tf" => {
                     if operands.len() == 2
                         && as_num(&operands[1]).is_some()
-                        && let Some(style) = operands[0]
+                        && let Some((style, name, entry)) = operands[0]
                             .as_name()
                             .ok()
                             .and_then(|name| self.font(resources, name))
                     {
                         state.font = Some(style);
-                        out.push(op);
+                        fonts.set(name.clone(), entry);
+                        out.push(Operation::new(
+                            "Tf",
+                            vec![Object::Name(name), operands[1].clone()],
+                        ));
                     }
                 }
                 "Tj" => {
@@ -744,11 +766,13 @@ impl<'a> Rewriter<'a> {
                 _ => {}
             }
         }
+        out.extend(saved.iter().map(|_| Operation::new("Q", vec![])));
         out
     }
 
-    /// The style of font `name` in `resources`, or None when it is missing.
-    fn font(&mut self, resources: &Dictionary, name: &[u8]) -> Option<Style> {
+    /// The style of font `name` in `resources`, its name in the rewritten
+    /// stream and its resource entry; None when it is missing or skipped.
+    fn font(&mut self, resources: &Dictionary, name: &[u8]) -> Option<(Style, Vec<u8>, Object)> {
         let fonts = resources
             .get(b"Font")
             .ok()
@@ -765,15 +789,22 @@ impl<'a> Rewriter<'a> {
                 self.used_fonts.push(id);
             }
         }
+        let canonical = match id {
+            Some((num, generation)) => format!("RfF{num}_{generation}").into_bytes(),
+            None => {
+                self.direct_fonts += 1;
+                format!("RfD{}", self.direct_fonts).into_bytes()
+            }
+        };
         if let Some(style) = id.and_then(|id| self.font_styles.get(&id)) {
-            return Some(*style);
+            return Some((*style, canonical, entry.clone()));
         }
         let dict = deref(self.doc, entry).as_dict().ok()?;
         let style = font_style(self.doc, dict);
         if let Some(id) = id {
             self.font_styles.insert(id, style);
         }
-        Some(style)
+        Some((style, canonical, entry.clone()))
     }
 
     /// Rewrite the form XObject `name` for one use at `ctm`; returns the
@@ -832,8 +863,16 @@ impl<'a> Rewriter<'a> {
             .unwrap_or_else(|_| stream.content.clone());
         let operations = content::decode(&raw);
         let mut nested = Dictionary::new();
+        let mut nested_fonts = Dictionary::new();
         stack.push(id);
-        let mut ops = self.walk(operations, form_resources, &mut nested, effective, stack);
+        let mut ops = self.walk(
+            operations,
+            form_resources,
+            &mut nested,
+            &mut nested_fonts,
+            effective,
+            stack,
+        );
         stack.pop();
         ops.insert(
             0,
@@ -847,7 +886,10 @@ impl<'a> Rewriter<'a> {
         dict.remove(b"Filter");
         dict.remove(b"DecodeParms");
         dict.remove(b"Matrix");
-        dict.set("Resources", with_xobjects(doc, form_resources, nested));
+        dict.set(
+            "Resources",
+            rewritten_resources(doc, form_resources, nested, nested_fonts),
+        );
         let copy = self.alloc();
         self.objects
             .push((copy, Object::Stream(Stream::new(dict, bytes))));
@@ -857,9 +899,16 @@ impl<'a> Rewriter<'a> {
     }
 }
 
-/// A copy of `resources` whose XObject dictionary also holds `added`.
-fn with_xobjects(doc: &Document, resources: &Dictionary, added: Dictionary) -> Dictionary {
+/// A copy of `resources` whose XObject dictionary also holds `added` and
+/// whose Font dictionary is `fonts` (the renamed fonts the rewritten stream uses).
+fn rewritten_resources(
+    doc: &Document,
+    resources: &Dictionary,
+    added: Dictionary,
+    fonts: Dictionary,
+) -> Dictionary {
     let mut res = resources.clone();
+    res.set("Font", Object::Dictionary(fonts));
     if added.is_empty() {
         return res;
     }
@@ -877,16 +926,29 @@ fn with_xobjects(doc: &Document, resources: &Dictionary, added: Dictionary) -> D
     res
 }
 
+/// What [`prepare_pages`] made.
+struct Prepared {
+    /// Per page: the shown-string styles and the fonts used.
+    pages: Vec<(Vec<Style>, Vec<ObjectId>)>,
+    /// The merged stream and its resources (see [`Loaded::merged`]), when asked for.
+    merged: Option<(ObjectId, Dictionary)>,
+}
+
 /// Rewrite the content of `pages`, leaving out text in the fonts of `skip`;
-/// returns per page the shown-string styles and the fonts used.
+/// returns per page the shown-string styles and the fonts used, and with
+/// `merge` all pages as one stream too.
 fn prepare_pages(
     doc: &mut Document,
     pages: &[(u32, ObjectId)],
     skip: &HashSet<ObjectId>,
+    merge: bool,
     warnings: &mut Vec<Issue>,
-) -> Vec<(Vec<Style>, Vec<ObjectId>)> {
+) -> Prepared {
     let empty = Dictionary::new();
     let mut styles_per_page = Vec::with_capacity(pages.len());
+    let mut merged_bytes = Vec::new();
+    let mut merged_fonts = Dictionary::new();
+    let mut merged_xobjects = Dictionary::new();
     let patches = {
         let doc: &Document = doc;
         let mut rw = Rewriter {
@@ -903,9 +965,12 @@ fn prepare_pages(
             show_ops: 0,
             skip_fonts: skip,
             used_fonts: Vec::new(),
+            page: 0,
+            direct_fonts: 0,
         };
         let mut page_patches = Vec::with_capacity(pages.len());
-        for &(_, page_id) in pages {
+        for (index, &(_, page_id)) in pages.iter().enumerate() {
+            rw.page = index as u32;
             let Ok(page) = doc.get_dictionary(page_id) else {
                 styles_per_page.push((Vec::new(), Vec::new()));
                 continue;
@@ -929,15 +994,34 @@ fn prepare_pages(
             let raw = doc.get_page_content(page_id).unwrap_or_default();
             let ops = content::decode(&raw);
             let mut added = Dictionary::new();
+            let mut fonts = Dictionary::new();
             rw.styles = Vec::new();
             rw.show_ops = 0;
             rw.used_fonts = Vec::new();
-            let ops = rw.walk(ops, resources, &mut added, IDENTITY, &mut Vec::new());
+            let ops = rw.walk(
+                ops,
+                resources,
+                &mut added,
+                &mut fonts,
+                IDENTITY,
+                &mut Vec::new(),
+            );
             styles_per_page.push((
                 std::mem::take(&mut rw.styles),
                 std::mem::take(&mut rw.used_fonts),
             ));
             let bytes = content::encode(&ops);
+            if merge {
+                merged_bytes.extend_from_slice(b"q\n");
+                merged_bytes.extend_from_slice(&bytes);
+                merged_bytes.extend_from_slice(b"Q\n");
+                for (k, v) in fonts.iter() {
+                    merged_fonts.set(k.clone(), v.clone());
+                }
+                for (k, v) in added.iter() {
+                    merged_xobjects.set(k.clone(), v.clone());
+                }
+            }
             let content_id = rw.alloc();
             rw.objects.push((
                 content_id,
@@ -946,7 +1030,7 @@ fn prepare_pages(
             page_patches.push((
                 page_id,
                 content_id,
-                with_xobjects(doc, resources, added),
+                rewritten_resources(doc, resources, added, fonts),
                 media_box,
             ));
         }
@@ -965,14 +1049,25 @@ fn prepare_pages(
                 "the content streams are too long; the rest was skipped",
             ));
         }
+        let merged = merge.then(|| {
+            let id = rw.alloc();
+            rw.objects.push((
+                id,
+                Object::Stream(Stream::new(Dictionary::new(), merged_bytes)),
+            ));
+            let mut resources = Dictionary::new();
+            resources.set("Font", Object::Dictionary(merged_fonts));
+            resources.set("XObject", Object::Dictionary(merged_xobjects));
+            (id, resources)
+        });
         let next = rw.next_id;
         let patches = Patches {
             objects: rw.objects,
             pages: page_patches,
         };
-        (patches, next)
+        (patches, next, merged)
     };
-    let (patches, next_id) = patches;
+    let (patches, next_id, merged) = patches;
     for (id, object) in patches.objects {
         doc.objects.insert(id, object);
     }
@@ -993,7 +1088,10 @@ fn prepare_pages(
             page.remove(b"ArtBox");
         }
     }
-    styles_per_page
+    Prepared {
+        pages: styles_per_page,
+        merged,
+    }
 }
 
 /// A page attribute, looked up the page tree's `Parent` links (cycle-safe).
