@@ -697,7 +697,14 @@ fn pages_keep_their_own_fonts_state_and_page_numbers() {
             ops.push(Operation::new("Q", vec![]));
             ops.push(Operation::new(
                 "cm",
-                vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-800).into()],
+                vec![
+                    1.into(),
+                    0.into(),
+                    0.into(),
+                    1.into(),
+                    0.into(),
+                    (-800).into(),
+                ],
             ));
             y = 1500;
         }
@@ -712,7 +719,10 @@ fn pages_keep_their_own_fonts_state_and_page_numbers() {
             "Contents" => content,
         };
         if n == 1 {
-            page.set("Resources", dictionary! { "Font" => dictionary! { "F1" => bold } });
+            page.set(
+                "Resources",
+                dictionary! { "Font" => dictionary! { "F1" => bold } },
+            );
         }
         kids.push(doc.add_object(page).into());
     }

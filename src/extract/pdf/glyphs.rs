@@ -1,10 +1,10 @@
 //! Running pdf-extract page by page and collecting positioned glyphs.
 
 use super::load::{Loaded, Style, retry_page};
-use lopdf::Object;
 use super::{panic_message, warning};
 use crate::extract::{BOX_EMPTY, BOX_TICKED};
 use crate::record::Issue;
+use lopdf::Object;
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;

@@ -726,12 +726,13 @@ impl<'a> Rewriter<'a> {
                     if let (Some(style), Some(Object::Array(items))) =
                         (state.font, operands.first())
                     {
+                        let items = join_kerned(items);
                         let strings = items
                             .iter()
                             .filter(|o| matches!(o, Object::String(..)))
                             .count();
                         self.shown(style, strings);
-                        out.push(op);
+                        out.push(Operation::new("TJ", vec![Object::Array(items)]));
                     }
                 }
                 "'" => {
@@ -897,6 +898,50 @@ impl<'a> Rewriter<'a> {
         xobjects.set(new_name.clone(), Object::Reference(copy));
         Some(new_name)
     }
+}
+
+/// Largest `TJ` adjustment (thousandths of an em) dropped between two strings.
+const KERNING_MAX: f64 = 10.0;
+
+/// A `TJ` array with strings that only kerning separates joined into one:
+/// many producers position every glyph (`[(R) 6 (e) -7 (f)] TJ`), which
+/// costs pdf-extract a call per glyph. Adjustments up to [`KERNING_MAX`]
+/// move the following glyphs by at most 0.05 em each, far below any gap
+/// the layout reads (a word space is about 0.25 em); larger ones, which do
+/// carry word and column gaps, are kept. Other items are dropped.
+fn join_kerned(items: &[Object]) -> Vec<Object> {
+    let mut out: Vec<Object> = Vec::with_capacity(items.len());
+    let mut pending_kern: Option<&Object> = None;
+    for item in items {
+        match item {
+            Object::String(bytes, _) => {
+                let kern_small = pending_kern
+                    .and_then(as_num)
+                    .is_none_or(|k| k.abs() <= KERNING_MAX);
+                match (kern_small, out.last_mut()) {
+                    (true, Some(Object::String(prev, _))) => prev.extend_from_slice(bytes),
+                    _ => {
+                        if let Some(k) = pending_kern {
+                            out.push(k.clone());
+                        }
+                        out.push(Object::string_literal(bytes.clone()));
+                    }
+                }
+                pending_kern = None;
+            }
+            Object::Integer(_) | Object::Real(_) => {
+                // Two numbers in a row add up; keep them apart as written.
+                if let Some(k) = pending_kern.replace(item) {
+                    out.push(k.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(k) = pending_kern {
+        out.push(k.clone());
+    }
+    out
 }
 
 /// A copy of `resources` whose XObject dictionary also holds `added` and
@@ -1157,6 +1202,38 @@ fn numbers<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kerning_joins_strings_but_word_gaps_stay() {
+        let s = |t: &str| Object::string_literal(t);
+        let items = vec![
+            s("R"),
+            Object::Integer(6),
+            s("e"),
+            Object::Real(-7.5),
+            s("f"),
+            Object::Integer(-250),
+            s("x"),
+            Object::Integer(3),
+            Object::Integer(4),
+            s("y"),
+            s("z"),
+            Object::Integer(2),
+        ];
+        let joined = join_kerned(&items);
+        assert_eq!(
+            joined,
+            vec![
+                s("Ref"),
+                Object::Integer(-250),
+                s("x"),
+                Object::Integer(3),
+                Object::Integer(4),
+                s("yz"),
+                Object::Integer(2),
+            ]
+        );
+    }
 
     #[test]
     fn repair_finds_objects_and_catalog() {
