@@ -5,12 +5,13 @@
 #   2. referat ingest vs `pdftotext -layout` on the same PDFs with the same
 #      parallelism (xargs -P),
 #   3. referat ingest --jobs 1 vs --jobs 2,
+#      (2 and 3 in ROUNDS alternating rounds, medians reported),
 #   4. peak memory for FILES vs BIG_FILES files (/usr/bin/time -v), and the
 #      referat process's own high-water mark (VmHWM, polled from /proc),
 #   5. a no-op incremental rerun.
 # and prints the figures with the machine description as Markdown.
 #
-# usage: bench/run.sh            (FILES=2000 BIG_FILES=20000 JOBS=$(nproc))
+# usage: bench/run.sh            (FILES=2000 BIG_FILES=20000 JOBS=$(nproc) ROUNDS=3)
 #        FILES=200 BIG_FILES=2000 bench/run.sh   (a quick try)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ cd "$(dirname "$0")/.."
 FILES=${FILES:-2000}
 BIG_FILES=${BIG_FILES:-20000}
 JOBS=${JOBS:-$(nproc)}
+ROUNDS=${ROUNDS:-3}
 SEEDS=${SEEDS:-../shared/corpus/seeds}
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=$TARGET/release/referat
@@ -105,17 +107,40 @@ cat "$WORK"/small/*/*/* >/dev/null
 
 measure full "$BIN" ingest "$WORK/small" --out "$WORK/out-full" --jobs "$JOBS" --quiet
 measure rerun "$BIN" ingest "$WORK/small" --out "$WORK/out-full" --jobs "$JOBS" --quiet
-measure jobs1 "$BIN" ingest "$WORK/small" --out "$WORK/out-j1" --jobs 1 --quiet
-measure jobs2 "$BIN" ingest "$WORK/small" --out "$WORK/out-j2" --jobs 2 --quiet
-measure pdfs "$BIN" ingest "$WORK/small/pdf" --out "$WORK/out-pdf" --jobs "$JOBS" --quiet
+# The two comparisons run ROUNDS times in alternation (A B A B …) so that
+# a slow spell of a shared machine hits both sides; the medians are reported.
+for r in $(seq 1 "$ROUNDS"); do
+    measure "jobs1_$r" "$BIN" ingest "$WORK/small" --out "$WORK/out-j1" --jobs 1 --force --quiet
+    measure "jobs2_$r" "$BIN" ingest "$WORK/small" --out "$WORK/out-j2" --jobs 2 --force --quiet
+    measure "pdfs_$r" "$BIN" ingest "$WORK/small/pdf" --out "$WORK/out-pdf" --jobs "$JOBS" --force --quiet
+    if command -v pdftotext >/dev/null 2>&1; then
+        # Text to stdout (discarded by measure), so no .txt lands beside the PDFs.
+        measure "poppler_$r" sh -c "find '$WORK/small/pdf' -name '*.pdf' -print0 | xargs -0 -I{} -P '$JOBS' pdftotext -layout {} -"
+    fi
+done
+# median NAME: the median over the rounds of SECS_NAME_r (and of CPU_NAME_r).
+median() {
+    local name=$1 v
+    v=$(for r in $(seq 1 "$ROUNDS"); do s="SECS_${name}_$r"; echo "${!s}"; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf -v "SECS_$name" '%s' "$v"
+    v=$(for r in $(seq 1 "$ROUNDS"); do s="CPU_${name}_$r"; echo "${!s}"; done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf -v "CPU_$name" '%s' "$v"
+}
+median jobs1
+median jobs2
+median pdfs
 if command -v pdftotext >/dev/null 2>&1; then
-    # pdftotext writes x.txt beside x.pdf (after the referat runs on that folder).
-    measure poppler sh -c "find '$WORK/small/pdf' -name '*.pdf' -print0 | xargs -0 -n 1 -P '$JOBS' pdftotext -layout"
+    median poppler
     POPPLER="$(pdftotext -v 2>&1 | head -1)"
 else
     POPPLER=""
     log "pdftotext unavailable (no poppler-utils and apt-get failed or not root): skipping that comparison"
 fi
+all_rounds() {
+    local name=$1 out="" r s
+    for r in $(seq 1 "$ROUNDS"); do s="SECS_${name}_$r"; out="$out${out:+, }${!s}"; done
+    echo "$out"
+}
 measure big "$BIN" ingest "$WORK/big" --out "$WORK/out-big" --jobs "$JOBS" --quiet
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -134,11 +159,11 @@ Corpus: $FILES files ($PDFS PDF, $TEXTS text) copied from \`$SEEDS\`; $FAILED fa
 | --- | --- |
 | \`referat ingest\`, $FILES files | ${SECS_full} s ($(ratio "$FILES" "$SECS_full") files/s) |
 | rerun on the same OUT (nothing changed) | ${SECS_rerun} s |
-| \`--jobs 1\` / \`--jobs 2\` wall time | ${SECS_jobs1} s / ${SECS_jobs2} s = **$(ratio "$SECS_jobs1" "$SECS_jobs2")×** (CPU ${CPU_jobs1} s / ${CPU_jobs2} s) |
+| \`--jobs 1\` / \`--jobs 2\` wall time, median of $ROUNDS alternating rounds | ${SECS_jobs1} s / ${SECS_jobs2} s = **$(ratio "$SECS_jobs1" "$SECS_jobs2")×** (CPU ${CPU_jobs1} s / ${CPU_jobs2} s; rounds: $(all_rounds jobs1) / $(all_rounds jobs2)) |
 EOF
 if [ -n "$POPPLER" ]; then
     cat <<EOF
-| \`referat ingest\` vs \`pdftotext -layout\` (xargs -P $JOBS), same $PDFS PDFs | ${SECS_pdfs} s vs ${SECS_poppler} s = **$(ratio "$SECS_pdfs" "$SECS_poppler")×** (CPU ${CPU_pdfs} s vs ${CPU_poppler} s; $POPPLER) |
+| \`referat ingest\` vs \`pdftotext -layout\` (xargs -P $JOBS), same $PDFS PDFs, median of $ROUNDS alternating rounds | ${SECS_pdfs} s vs ${SECS_poppler} s = **$(ratio "$SECS_pdfs" "$SECS_poppler")×** (CPU ${CPU_pdfs} s vs ${CPU_poppler} s; rounds: $(all_rounds pdfs) / $(all_rounds poppler); $POPPLER) |
 EOF
 else
     echo "| \`referat ingest\` vs \`pdftotext -layout\` | skipped: pdftotext not available |"

@@ -408,10 +408,28 @@ fn hostile_inputs_give_one_record_each() {
     let fifo = Command::new("mkfifo").arg(root.join("pipe.txt")).status();
     let has_fifo = fifo.is_ok_and(|s| s.success());
 
+    // The pdf.js test corpus (real-world and deliberately broken PDFs) in
+    // the same run, when the shared corpus is there.
+    let pdfjs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pdfjs");
+    let mut pdfjs_names: Vec<String> = Vec::new();
+    if pdfjs.is_dir() {
+        for entry in std::fs::read_dir(&pdfjs).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') && name.to_ascii_lowercase().ends_with(".pdf") {
+                pdfjs_names.push(name);
+            }
+        }
+        assert!(pdfjs_names.len() > 400, "the pdf.js corpus is complete");
+    } else {
+        eprintln!("skipping the pdf.js part: {} not found", pdfjs.display());
+    }
+    expected.extend(pdfjs_names.iter().map(|n| (n.as_str(), None)));
+
     let out = dir.path().join("out");
     let run = Command::new(BIN)
         .args(["ingest", "--jobs", "2"])
         .arg(&root)
+        .args(pdfjs.is_dir().then_some(&pdfjs))
         .arg("--out")
         .arg(&out)
         .stdout(Stdio::null())
@@ -445,6 +463,25 @@ fn hostile_inputs_give_one_record_each() {
         if let Some(code) = code {
             assert_eq!(r["status"], "failed", "{path}");
             assert_eq!(r["errors"][0]["code"], *code, "{path}");
+        }
+    }
+    // A broken PDF fails with a code of the contract, never a crash of referat.
+    let known = [
+        "pdf-malformed",
+        "pdf-encrypted",
+        "pdf-no-text",
+        "pdf-too-large",
+        "timeout",
+        "extractor-crashed",
+    ];
+    for name in &pdfjs_names {
+        let r = records
+            .iter()
+            .find(|r| r["source"]["path"] == name.as_str())
+            .unwrap();
+        if r["status"] == "failed" {
+            let code = r["errors"][0]["code"].as_str().unwrap();
+            assert!(known.contains(&code), "{name}: {code}");
         }
     }
     let big = records
