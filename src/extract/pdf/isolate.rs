@@ -99,6 +99,16 @@ pub(super) fn read_frame(input: &mut impl Read, max: u64) -> std::io::Result<Opt
     Ok(Some(payload))
 }
 
+/// Write each request to the child's stdin until the requests end (the
+/// worker was dropped) or the child stops reading.
+fn feed(mut stdin: ChildStdin, requests: mpsc::Receiver<Vec<u8>>) {
+    for payload in requests {
+        if write_frame(&mut stdin, &payload).is_err() {
+            break;
+        }
+    }
+}
+
 /// What makes two children interchangeable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct WorkerKey {
@@ -112,7 +122,10 @@ struct WorkerKey {
 struct Worker {
     key: WorkerKey,
     child: Child,
-    stdin: Option<ChildStdin>,
+    /// Requests for the thread that writes them to the child's stdin (a
+    /// thread, so that a child that stops reading cannot block the caller
+    /// past the timeout); dropping it closes stdin.
+    requests: Option<mpsc::Sender<Vec<u8>>>,
     /// Reply frames, read by a thread; an `Err` when stdout ended or was garbled.
     replies: mpsc::Receiver<std::io::Result<Vec<u8>>>,
     /// The last [`STDERR_KEEP`] bytes the child wrote to stderr.
@@ -161,7 +174,10 @@ impl Worker {
             });
         }
         let mut child = cmd.spawn()?;
-        let stdin = child.stdin.take();
+        let (requests, pending) = mpsc::channel::<Vec<u8>>();
+        if let Some(stdin) = child.stdin.take() {
+            std::thread::spawn(move || feed(stdin, pending));
+        }
         let (tx, replies) = mpsc::channel();
         if let Some(mut stdout) = child.stdout.take() {
             std::thread::spawn(move || {
@@ -199,7 +215,7 @@ impl Worker {
         Ok(Worker {
             key: key.clone(),
             child,
-            stdin,
+            requests: Some(requests),
             replies,
             stderr,
             stderr_reader,
@@ -211,32 +227,27 @@ impl Worker {
 
     /// Send `bytes` and wait up to `timeout` for the reply.
     fn serve(&mut self, bytes: &[u8], timeout: Duration) -> Served {
-        let Some(mut stdin) = self.stdin.take() else {
-            return Served::Died;
+        let sent = self
+            .requests
+            .as_ref()
+            .is_some_and(|tx| tx.send(bytes.to_vec()).is_ok());
+        let reply = if sent {
+            self.replies.recv_timeout(timeout)
+        } else {
+            Err(mpsc::RecvTimeoutError::Disconnected)
         };
-        // Written on a thread so that a child that stops reading cannot
-        // block the caller past the timeout (ending the child ends the write).
-        let (served, stdin) = std::thread::scope(|s| {
-            let writer = s.spawn(move || {
-                let _ = write_frame(&mut stdin, bytes);
-                stdin
-            });
-            let served = match self.replies.recv_timeout(timeout) {
-                Ok(Ok(frame)) => Served::Reply(frame),
-                Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    self.status = wait_until(&mut self.child, Duration::from_secs(2));
-                    self.kill();
-                    Served::Died
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    self.kill();
-                    Served::TimedOut
-                }
-            };
-            (served, writer.join().ok())
-        });
-        self.stdin = stdin;
-        served
+        match reply {
+            Ok(Ok(frame)) => Served::Reply(frame),
+            Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                self.status = wait_until(&mut self.child, Duration::from_secs(2));
+                self.kill();
+                Served::Died
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                self.kill();
+                Served::TimedOut
+            }
+        }
     }
 
     /// Whether the child has exited (it cannot serve another file).
@@ -275,7 +286,7 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         // Closing stdin lets an idle child exit by itself; kill it in case it is busy.
-        self.stdin = None;
+        self.requests = None;
         self.kill();
     }
 }
