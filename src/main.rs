@@ -17,7 +17,20 @@ const EXIT_FAILED_FILES: u8 = 1;
 /// Exit code for usage errors or unwritable output.
 const EXIT_USAGE: u8 = 2;
 
+/// Most glibc malloc arenas. glibc gives threads their own arenas, up to
+/// eight per core, and each keeps some hundreds of KiB of freed memory; the
+/// PDF pool's I/O threads come and go as children are replaced, so a long
+/// batch kept adding arenas (resident size +2.2 MiB from 1,000 to 5,000
+/// files). Two arenas keep it flat at no measurable cost on this workload.
+const MALLOC_ARENAS: i32 = 2;
+
 fn main() -> ExitCode {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
