@@ -12,6 +12,7 @@ pub mod extract;
 pub mod ingest;
 pub mod journal;
 pub mod manifest;
+pub mod memory;
 pub mod merge;
 pub mod output;
 pub mod parse;

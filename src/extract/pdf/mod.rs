@@ -376,9 +376,14 @@ pub fn run_server(cpu_limit_secs: u64) -> u8 {
                 let (answer, _) = extract_guarded(&bytes, limits);
                 drop(bytes);
                 let json = serde_json::to_vec(&answer).unwrap_or_default();
+                drop(answer);
                 if isolate::write_frame(&mut output, &json).is_err() {
                     return EXIT_USAGE;
                 }
+                drop(json);
+                // Each file then starts from what it needs itself, as in a
+                // fresh process, not from the high-water mark of the files before.
+                crate::memory::release_free_memory();
             }
         });
     match server.map(|h| h.join()) {
