@@ -96,12 +96,16 @@ impl Files {
 
     /// Path on disk of file `i`.
     pub fn path(&self, i: usize) -> PathBuf {
-        let s = self.slots[i];
-        let root = &self.roots[s.root as usize];
-        if s.root_is_file {
+        self.slot_path(&self.slots[i])
+    }
+
+    /// Path on disk of the file in `slot`.
+    fn slot_path(&self, slot: &Slot) -> PathBuf {
+        let root = &self.roots[slot.root as usize];
+        if slot.root_is_file {
             root.clone()
         } else {
-            root.join(OsStr::from_bytes(&unescape(self.rel_path(i))))
+            root.join(OsStr::from_bytes(&unescape(self.name_of(slot))))
         }
     }
 
@@ -169,21 +173,13 @@ impl Files {
             same
         });
         self.slots.shrink_to_fit();
-        let slot_path = |s: Slot| {
-            let root = &self.roots[s.root as usize];
-            if s.root_is_file {
-                root.clone()
-            } else {
-                root.join(OsStr::from_bytes(&unescape(key(&s))))
-            }
-        };
         let warnings = warnings
             .into_iter()
             .map(|(first, later)| {
                 format!(
                     "{} and {} have the same relative path; only the first is read",
-                    slot_path(first).display(),
-                    slot_path(later).display()
+                    self.slot_path(&first).display(),
+                    self.slot_path(&later).display()
                 )
             })
             .collect::<Vec<_>>();

@@ -70,6 +70,26 @@ pub(super) struct Collected {
     pub warnings: Vec<Issue>,
 }
 
+impl Collected {
+    /// Nothing collected yet, room for `pages` pages.
+    fn with_capacity(pages: usize) -> Self {
+        Collected {
+            pages: Vec::with_capacity(pages),
+            glyph_count: 0,
+            failed_pages: 0,
+            font_skipped_pages: 0,
+            first_failure: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Add the next page and count its glyphs.
+    fn push_page(&mut self, page: PageGlyphs) {
+        self.glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
+        self.pages.push(page);
+    }
+}
+
 /// A glyph as pdf-extract reports it (PDF user space, y up).
 #[derive(Debug, Clone)]
 struct RawGlyph {
@@ -249,18 +269,9 @@ fn collect_merged(loaded: &mut Loaded) -> Option<Collected> {
             page.push(g);
         }
     }
-    let mut out = Collected {
-        pages: Vec::with_capacity(per_page.len()),
-        glyph_count: 0,
-        failed_pages: 0,
-        font_skipped_pages: 0,
-        first_failure: None,
-        warnings: Vec::new(),
-    };
+    let mut out = Collected::with_capacity(per_page.len());
     for (index, (glyphs, media_box)) in per_page.into_iter().zip(media_boxes).enumerate() {
-        let page = upright(index as u32 + 1, media_box, glyphs);
-        out.glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
-        out.pages.push(page);
+        out.push_page(upright(index as u32 + 1, media_box, glyphs));
     }
     Some(out)
 }
@@ -294,14 +305,7 @@ pub(super) fn collect(loaded: &mut Loaded) -> Collected {
     if let Some(collected) = collect_merged(loaded) {
         return collected;
     }
-    let mut out = Collected {
-        pages: Vec::with_capacity(loaded.pages.len()),
-        glyph_count: 0,
-        failed_pages: 0,
-        font_skipped_pages: 0,
-        first_failure: None,
-        warnings: Vec::new(),
-    };
+    let mut out = Collected::with_capacity(loaded.pages.len());
     let mut lost = Vec::new();
     let mut partial = Vec::new();
     let mut retries = 0usize;
@@ -335,9 +339,7 @@ pub(super) fn collect(loaded: &mut Loaded) -> Collected {
                 lost.push(number);
             }
         }
-        let page = upright(number, media_box, glyphs);
-        out.glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
-        out.pages.push(page);
+        out.push_page(upright(number, media_box, glyphs));
     }
     out.font_skipped_pages = partial.len();
     if !partial.is_empty() {
