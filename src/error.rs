@@ -61,4 +61,11 @@ pub mod warn {
     pub const DECODED_WINDOWS_1252: &str = "decoded-windows-1252";
     /// A total row does not equal the sum of its rows.
     pub const TABLE_SUM_MISMATCH: &str = "table-sum-mismatch";
+    /// Items show a case number near their heading that the parser did not read.
+    pub const CASE_NUMBER_NOT_READ: &str = "case-number-not-read";
+    /// Items have a line starting with a decision word but no decision was read.
+    pub const DECISION_NOT_READ: &str = "decision-not-read";
+
+    /// Warnings that mean content was lost: the record is `partial`.
+    pub const LOSSY: &[&str] = &[UNKNOWN_LAYOUT, CASE_NUMBER_NOT_READ, DECISION_NOT_READ];
 }

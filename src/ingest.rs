@@ -61,6 +61,7 @@ pub fn build_record(
 ) -> Record {
     source.pages = extracted.pages;
     let doc = parse::parse(&extracted, profiles);
+    let lines = &doc.lines;
     let words = profiles
         .profiles
         .iter()
@@ -68,8 +69,15 @@ pub fn build_record(
         .or_else(|| profiles.fallback())
         .map(|p| p.tables.clone())
         .unwrap_or_default();
-    let lines = &extracted.lines;
-    let tables = tables::detect(&lines[doc.head.clone()], &words);
+    let toc = doc.toc_lines.clone();
+    let mut tables = tables::detect(
+        &lines[doc.head.start..toc.start.max(doc.head.start)],
+        &words,
+    );
+    tables.extend(tables::detect(
+        &lines[toc.end.max(doc.head.start)..doc.head.end],
+        &words,
+    ));
     let items = doc
         .items
         .into_iter()
@@ -108,7 +116,10 @@ pub fn build_record(
             });
         }
     }
-    let status = if doc.kind == Kind::Unknown {
+    let lossy = warnings
+        .iter()
+        .any(|w| crate::error::warn::LOSSY.contains(&w.code.as_str()));
+    let status = if doc.kind == Kind::Unknown || lossy {
         Status::Partial
     } else {
         Status::Ok

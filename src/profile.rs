@@ -19,6 +19,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../grammars/business-cases-da.toml"),
     ),
     ("generic", include_str!("../grammars/generic.toml")),
+    ("minutes-en", include_str!("../grammars/minutes-en.toml")),
+    (
+        "firstagenda-da",
+        include_str!("../grammars/firstagenda-da.toml"),
+    ),
+    ("acadre-da", include_str!("../grammars/acadre-da.toml")),
+    ("edoc-da", include_str!("../grammars/edoc-da.toml")),
+    ("sbsys-da", include_str!("../grammars/sbsys-da.toml")),
+    (
+        "protokoll-sv",
+        include_str!("../grammars/protokoll-sv.toml"),
+    ),
 ];
 
 /// A problem with a profile file.
@@ -107,6 +119,15 @@ pub struct Profile {
     /// Text assembly (dehyphenation).
     #[serde(default)]
     pub text: TextWords,
+    /// Earlier treatments of an item's case.
+    #[serde(default)]
+    pub history: HistoryWords,
+    /// Running headers and footers.
+    #[serde(default)]
+    pub furniture: FurnitureWords,
+    /// Case-number shapes compiled from `items.case_number_patterns`; set by the loader.
+    #[serde(skip)]
+    pub case_number_shapes: Option<regex::Regex>,
 }
 
 /// Cues that vote for a profile: phrases that start lines.
@@ -158,6 +179,28 @@ pub struct MeetingWords {
     /// Labels whose value is the start time itself ("Mødetidspunkt 09:00").
     #[serde(default)]
     pub time_labels: Vec<String>,
+    /// Labels whose value is the body that met ("Organ", "Udvalg").
+    #[serde(default)]
+    pub body_labels: Vec<String>,
+    /// Role words dropped from participant lists ("formand", "ordförande").
+    #[serde(default)]
+    pub participant_roles: Vec<String>,
+    /// Labels of absent members ("Fraværende"); they are not participants.
+    #[serde(default)]
+    pub absent_labels: Vec<String>,
+    /// Words joining the last two names of a list (" og ", " and ").
+    #[serde(default)]
+    pub participant_joiners: Vec<String>,
+}
+
+/// Page furniture a layout prints on every page.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FurnitureWords {
+    /// Starts of footer or header lines that are never content
+    /// ("Protokolljusterarnas initialer").
+    #[serde(default)]
+    pub line_starts: Vec<String>,
 }
 
 /// Table-of-contents words.
@@ -167,6 +210,9 @@ pub struct TocWords {
     /// Heading that starts the table of contents.
     #[serde(default)]
     pub headings: Vec<String>,
+    /// Sub-headings inside it that are not entries ("Åbent referat").
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 /// Agenda item words.
@@ -182,6 +228,17 @@ pub struct ItemWords {
     /// Labels before a case number ("Sagsnr.", "J.nr.").
     #[serde(default)]
     pub case_number_labels: Vec<String>,
+    /// Regular expressions of the case-number shapes ("\\d{2}/\\d{1,7}",
+    /// "EMN-\\d{4}-\\d{6}"); a case number is a whole word matching one.
+    #[serde(default)]
+    pub case_number_patterns: Vec<String>,
+    /// Marks after a bare leading number that make a line an item heading
+    /// ("." in "715. Title", "§" in "39 § Title"); empty: only `heading_words`.
+    #[serde(default)]
+    pub number_marks: Vec<String>,
+    /// Marks before a bare number that make a line an item heading ("§" in "§ 39 Title").
+    #[serde(default)]
+    pub number_prefixes: Vec<String>,
 }
 
 /// Section heading words of an agenda item.
@@ -212,6 +269,43 @@ pub struct SectionWords {
     /// Filler words between the decision word and the body ("of the").
     #[serde(default)]
     pub decision_body_fillers: Vec<String>,
+    /// Decision words that follow the body in its genitive
+    /// ("Økonomiudvalgets beslutning den 03.09.2025").
+    #[serde(default)]
+    pub decision_after_body: Vec<String>,
+    /// Genitive endings removed from a body named before the decision word ("s").
+    #[serde(default)]
+    pub genitive_endings: Vec<String>,
+    /// Line starts that end a decision's text without a heading of their own
+    /// ("BESLUTNINGSFORSLAG FRA").
+    #[serde(default)]
+    pub decision_ends: Vec<String>,
+}
+
+/// Earlier treatments of a case: a section listing them ("Sagsforløb") or a
+/// line naming one ("Kommunalbestyrelsen den 30. januar 2012 Punkt 5").
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryWords {
+    /// Headings of a section of earlier treatments.
+    #[serde(default)]
+    pub headings: Vec<String>,
+    /// Label of an entry's body ("Udvalg").
+    #[serde(default)]
+    pub body_labels: Vec<String>,
+    /// Label of an entry's date ("Dato").
+    #[serde(default)]
+    pub date_labels: Vec<String>,
+    /// Label of an entry's item number ("Punktnummer").
+    #[serde(default)]
+    pub number_labels: Vec<String>,
+    /// Words before the item number on a treatment line ("Punkt", "§").
+    #[serde(default)]
+    pub item_words: Vec<String>,
+    /// Words after a decision word that make it an earlier decision
+    /// ("Beslutning fra mødet den …").
+    #[serde(default)]
+    pub earlier_words: Vec<String>,
 }
 
 /// Outcome phrases, matched case-insensitively as substrings.
@@ -417,6 +511,7 @@ impl Profiles {
                         message: e.to_string(),
                     })?;
             profile.name = name.clone();
+            profile.case_number_shapes = compile_shapes(name, &profile.items.case_number_patterns)?;
             if !profile.is_abstract {
                 profiles.push(profile);
             }
@@ -433,6 +528,21 @@ impl Profiles {
     pub fn fallback(&self) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.fallback)
     }
+}
+
+/// One regular expression matching any of a profile's case-number shapes as a whole word.
+fn compile_shapes(name: &str, patterns: &[String]) -> Result<Option<regex::Regex>, ProfileError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let alternatives: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
+    let source = format!(r"(?:^|[^\w/.-])({})(?:$|[^\w/-])", alternatives.join("|"));
+    regex::Regex::new(&source)
+        .map(Some)
+        .map_err(|e| ProfileError::Invalid {
+            name: name.into(),
+            message: format!("items.case_number_patterns: {e}"),
+        })
 }
 
 /// Merge a profile over its base chain.

@@ -161,8 +161,12 @@ pub struct Item {
     pub background: Option<String>,
     /// Text of "Indstilling".
     pub recommendation: Option<String>,
-    /// One entry per decision heading.
+    /// One entry per decision heading (per treatment of the item).
     pub decisions: Vec<Decision>,
+    /// Earlier treatments of the case ("Sagsforløb", "Tidligere behandling",
+    /// a dated prior-treatment line), oldest as printed; not decisions.
+    #[serde(default)]
+    pub history: Vec<Treatment>,
     /// Text of "Sagsfremstilling" with its sub-sections.
     pub case_description: Option<String>,
     /// Every section of the item, lossless.
@@ -186,6 +190,19 @@ pub struct Decision {
     pub text: String,
     /// Classified outcome.
     pub outcome: Outcome,
+}
+
+/// An earlier treatment of an item's case by a body.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Treatment {
+    /// Body that treated the case ("Økonomiudvalget").
+    pub body: Option<String>,
+    /// ISO date of that meeting.
+    pub date: Option<String>,
+    /// Item number at that meeting.
+    pub item_number: Option<u32>,
+    /// What the entry says (the earlier decision, when printed).
+    pub text: Option<String>,
 }
 
 /// Classified outcome of a decision.

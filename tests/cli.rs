@@ -100,7 +100,12 @@ fn help_documents_exit_codes_and_batch_options() {
 fn summary_and_plain_progress_go_to_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = referat(&["ingest", "fixtures/layouts", "-o", out.to_str().unwrap()]);
+    let run = referat(&[
+        "ingest",
+        "fixtures/layouts/board-minutes-en.txt",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(run.status.code(), Some(0));
     assert!(run.stdout.is_empty(), "stdout stays clean");
     let err = String::from_utf8_lossy(&run.stderr);

@@ -207,7 +207,7 @@ fn nothing_is_lost() {
         let profile = referat::parse::choose(&lines, &profiles).unwrap().0;
         for line in lines.iter().filter(|l| !norm(&l.text).is_empty()) {
             // A heading line lives on as the item's or proposal's number and title.
-            let heading_title = referat::parse::minutes::item_heading(line, profile)
+            let heading_title = referat::parse::headings::item_heading(line, profile)
                 .map(|(_, t)| t.to_string())
                 .or_else(|| {
                     referat::parse::business::proposal_heading(&line.text, &profile.proposals)

@@ -74,8 +74,8 @@ fn english_profile_parses_its_layout() {
 
 #[test]
 fn generic_profile_finds_items_in_an_unseen_layout() {
-    let profiles = Profiles::builtin();
-    assert!(profiles.profiles.iter().all(|p| p.name != "minutes-en"));
+    let mut profiles = Profiles::builtin();
+    profiles.profiles.retain(|p| p.name != "minutes-en");
     let r = ingest_with(&profiles);
     assert_eq!(r.profile.as_deref(), Some("generic"));
     assert_eq!(r.kind, Kind::Minutes);

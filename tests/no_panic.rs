@@ -116,7 +116,13 @@ proptest! {
         let _ = referat::parse::words::danish_number(&text);
         let _ = referat::parse::words::find_date(&text, &months);
         let _ = referat::parse::words::find_time(&text, &["kl.".to_string()]);
-        let _ = referat::parse::words::case_number(&text);
+        for p in &PROFILES.profiles {
+            if let Some(shapes) = p.case_number_shapes.as_ref() {
+                let _ = referat::parse::words::case_number_line(&text, &p.items.case_number_labels, shapes);
+            }
+            let _ = referat::parse::decisions::decision_heading(&text, p);
+            let _ = referat::parse::history::treatment_line(&text, p);
+        }
         let _ = referat::parse::amounts::find_amounts(&text, &PROFILES.profiles[0].amounts.units);
     }
 }

@@ -29,6 +29,10 @@ pub struct Line {
     pub heading: Option<u8>,
     /// The whole line was bold.
     pub bold: bool,
+    /// Text input: the line follows a form feed (a page break of the
+    /// converter that wrote the text). Page furniture is found from these.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub page_break: bool,
 }
 
 /// What extraction produced for one file.

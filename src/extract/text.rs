@@ -83,9 +83,11 @@ pub fn clean_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut number = 0u32;
     for raw in text.split('\n') {
-        for part in raw.split('\x0c') {
+        for (k, part) in raw.split('\x0c').enumerate() {
             number += 1;
-            lines.push(clean_line(part.trim_end_matches('\r'), number));
+            let mut line = clean_line(part.trim_end_matches('\r'), number);
+            line.page_break = k > 0;
+            lines.push(line);
         }
     }
     lines
@@ -124,6 +126,7 @@ fn clean_line(raw: &str, number: u32) -> Line {
         number,
         heading,
         bold,
+        page_break: false,
     }
 }
 

@@ -6,9 +6,16 @@
 
 pub mod amounts;
 pub mod business;
+pub mod decisions;
+pub mod furniture;
+pub mod headings;
+pub mod history;
+pub mod item;
 pub mod minutes;
 pub mod outcome;
 pub mod text;
+
+mod checks;
 pub mod words;
 
 use crate::error::warn;
@@ -45,6 +52,10 @@ pub struct Document {
     pub proposals: Vec<(Proposal, Range<usize>)>,
     /// Lines before the first item or proposal.
     pub head: Range<usize>,
+    /// Lines of the table of contents (inside `head`).
+    pub toc_lines: Range<usize>,
+    /// The lines parsed: the extracted lines without running headers and footers.
+    pub lines: Vec<Line>,
     /// Head text without the title line (see [`crate::record::Record::preamble`]).
     pub preamble: Option<String>,
     /// Full text when the layout is unknown.
@@ -103,15 +114,43 @@ fn title(lines: &[Line], profile: &Profile) -> Option<String> {
 
 /// Parse extracted lines with the best-matching profile.
 pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
-    let lines = &doc.lines;
-    let full_text = || {
-        Some(
-            lines
-                .iter()
-                .map(|l| l.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
+    parse_with(doc, profiles, None)
+}
+
+/// Parse with a named profile (`--profile`), or the best-matching one when `forced` is None.
+pub fn parse_with(doc: &Extracted, profiles: &Profiles, forced: Option<&Profile>) -> Document {
+    let chosen = match forced {
+        Some(p) => Some((p, 1.0)),
+        None => choose(&doc.lines, profiles),
+    };
+    let out = parse_as(doc, chosen);
+    // A profile whose cues matched but whose grammar found nothing hands the
+    // document to the generic fallback, which reads broader forms.
+    match profiles.fallback() {
+        Some(fallback)
+            if forced.is_none()
+                && out.kind == Kind::Unknown
+                && chosen.is_some_and(|(p, _)| !p.fallback) =>
+        {
+            let retry = parse_as(doc, Some((fallback, FALLBACK_CONFIDENCE)));
+            if retry.kind == Kind::Unknown {
+                out
+            } else {
+                retry
+            }
+        }
+        _ => out,
+    }
+}
+
+/// Parse with one profile (None: no profile is loaded).
+fn parse_as(doc: &Extracted, chosen: Option<(&Profile, f64)>) -> Document {
+    let lines = match chosen {
+        Some((p, _)) => furniture::strip(&doc.lines, |l| structural(l, p))
+            .into_iter()
+            .filter(|l| !headings::starts_with_any(&l.text, &p.furniture.line_starts))
+            .collect(),
+        None => doc.lines.clone(),
     };
     let mut out = Document {
         kind: Kind::Unknown,
@@ -123,27 +162,56 @@ pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
         items: Vec::new(),
         proposals: Vec::new(),
         head: 0..lines.len(),
+        toc_lines: 0..0,
+        lines: Vec::new(),
         preamble: None,
         text: None,
         warnings: Vec::new(),
     };
-    let Some((profile, confidence)) = choose(lines, profiles) else {
-        out.text = full_text();
-        out.warnings
-            .push(unknown_layout("no grammar profile is loaded"));
-        return out;
-    };
-    out.profile = Some(profile.name.clone());
-    out.confidence = confidence;
-    out.title = title(lines, profile);
-    let kind = match profile.kind {
+    match chosen {
+        Some((profile, confidence)) => read(&mut out, &lines, profile, confidence),
+        None => {
+            out.text = Some(full_text(&lines));
+            out.warnings
+                .push(unknown_layout("no grammar profile is loaded"));
+        }
+    }
+    out.lines = lines;
+    out
+}
+
+/// A line that repeats for a reason and is never page furniture.
+fn structural(line: &Line, profile: &Profile) -> bool {
+    let text = line.text.trim();
+    let numbered_title = text
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .trim_start();
+    line.heading.is_some()
+        || headings::starts_with_any(numbered_title, &profile.proposals.section_titles)
+        || decisions::decision_heading(text, profile).is_some()
+        || history::treatment_line(text, profile).is_some_and(|t| t.item_number.is_some())
+        || headings::item_heading(line, profile).is_some()
+        || profile.case_number_shapes.as_ref().is_some_and(|s| {
+            words::case_number_line(text, &profile.items.case_number_labels, s).is_some()
+        })
+}
+
+/// Every line's text, for a document no profile could read.
+fn full_text(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The family a profile reads, deciding per document for the generic profile.
+fn family(lines: &[Line], profile: &Profile) -> Kind {
+    match profile.kind {
         ProfileKind::Minutes => Kind::Minutes,
         ProfileKind::BusinessCases => Kind::BusinessCases,
         ProfileKind::Auto => {
-            let items = lines
-                .iter()
-                .filter(|l| minutes::item_heading(l, profile).is_some())
-                .count();
+            let items = headings::item_starts(lines, profile).len();
             let proposals = lines
                 .iter()
                 .filter(|l| business::proposal_heading(&l.text, &profile.proposals).is_some())
@@ -156,14 +224,25 @@ pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
                 Kind::BusinessCases
             }
         }
-    };
+    }
+}
+
+/// Read the document with the chosen profile.
+fn read(out: &mut Document, lines: &[Line], profile: &Profile, confidence: f64) {
+    out.profile = Some(profile.name.clone());
+    out.confidence = confidence;
+    out.title = title(lines, profile);
+    let kind = family(lines, profile);
     match kind {
         Kind::Minutes => {
             let m = minutes::parse(lines, out.title.as_deref(), profile);
             out.head = 0..m.head_end;
+            out.toc_lines = m.toc_lines;
             out.meeting = Some(m.meeting);
             out.toc = m.toc;
             out.items = m.items;
+            out.warnings
+                .extend(checks::missing_facts(lines, &out.items, profile));
         }
         Kind::BusinessCases => {
             let c = business::parse(lines, profile);
@@ -177,7 +256,7 @@ pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
     if kind == Kind::Unknown || (out.items.is_empty() && out.proposals.is_empty()) {
         out.kind = Kind::Unknown;
         out.preamble = None;
-        out.text = full_text();
+        out.text = Some(full_text(lines));
         out.confidence = 0.0;
         out.warnings.push(unknown_layout(
             "no profile recognised the layout; the full text is kept in `text`",
@@ -192,7 +271,6 @@ pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
             location: None,
         });
     }
-    out
 }
 
 /// The head's text without the title line, or None when nothing else is there.

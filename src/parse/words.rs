@@ -8,7 +8,7 @@ use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
 use nom::character::complete::{char, digit1, space1};
 use nom::combinator::{opt, recognize};
 use nom::error::{Error, ErrorKind};
-use nom::sequence::preceded;
+use regex::Regex;
 
 /// Strip `phrase` from the start of `input`, ignoring case, when a word
 /// boundary follows it (the phrase may itself end in punctuation).
@@ -73,32 +73,24 @@ pub fn labelled<'a>(text: &'a str, labels: &[String]) -> Option<&'a str> {
     Some(rest.trim())
 }
 
-/// A case (journal) number as printed: "21/9445", "2021-012345", "21/9445-12".
-pub fn case_number(input: &str) -> IResult<&str, &str> {
-    alt((
-        recognize((
-            take_while_m_n(2, 4, |c: char| c.is_ascii_digit()),
-            char('/'),
-            take_while_m_n(1, 7, |c: char| c.is_ascii_digit()),
-            opt(preceded(alt((char('-'), char('/'))), digit1)),
-        )),
-        recognize((
-            take_while_m_n(2, 4, |c: char| c.is_ascii_digit()),
-            char('-'),
-            take_while_m_n(5, 8, |c: char| c.is_ascii_digit()),
-        )),
-    ))
-    .parse(input)
+/// The first case (journal) number in `text` with one of the profile's shapes.
+pub fn find_case_number<'a>(text: &'a str, shapes: &Regex) -> Option<&'a str> {
+    shapes
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
 }
 
-/// The whole line is a case number (or a labelled one: "Sagsnr.: 21/9445").
-pub fn case_number_line<'a>(text: &'a str, labels: &[String]) -> Option<&'a str> {
+/// A line that carries an item's case number: the whole line is one
+/// ("EMN-2025-003383"), or a label is followed by one ("Sagsnr.: 2012-28504
+/// Dok.nr.: 2012-203438" → "2012-28504").
+pub fn case_number_line<'a>(text: &'a str, labels: &[String], shapes: &Regex) -> Option<&'a str> {
     let t = text.trim();
-    let t = labelled(t, labels).unwrap_or(t);
-    match case_number(t) {
-        Ok((rest, n)) if rest.trim().is_empty() => Some(n),
-        _ => None,
+    if let Some(value) = labelled(t, labels) {
+        let n = find_case_number(value, shapes)?;
+        return value.starts_with(n).then_some(n);
     }
+    find_case_number(t, shapes).filter(|n| n.len() == t.trim_end_matches('.').len())
 }
 
 /// A date in digits: "14-06-2021", "14.06.2021", "14/6 2021", "2024-01-05", two-digit years.
@@ -132,7 +124,8 @@ pub fn numeric_date(input: &str) -> IResult<&str, String> {
         .ok_or(nom::Err::Error(Error::new(input, ErrorKind::Verify)))
 }
 
-/// A date in words: "14. juni 2021", "d. 14. juni 2021".
+/// A date in words: "14. juni 2021", "d. 14. juni 2021". A month entry may
+/// list spellings separated by `|` ("januar|januari").
 pub fn word_date<'a>(input: &'a str, months: &[String]) -> IResult<&'a str, String> {
     let (rest, (d, _, _, month, _, y)) = (
         take_while_m_n(1, 2, |c: char| c.is_ascii_digit()),
@@ -145,8 +138,10 @@ pub fn word_date<'a>(input: &'a str, months: &[String]) -> IResult<&'a str, Stri
         .parse(input)?;
     let m = months
         .iter()
-        .position(|name| {
-            name.eq_ignore_ascii_case(month) || name.to_lowercase() == month.to_lowercase()
+        .position(|names| {
+            names.split('|').any(|name| {
+                name.eq_ignore_ascii_case(month) || name.to_lowercase() == month.to_lowercase()
+            })
         })
         .ok_or(nom::Err::Error(Error::new(input, ErrorKind::Tag)))?;
     iso_date(y, &(m + 1).to_string(), d)
@@ -296,15 +291,30 @@ mod tests {
 
     #[test]
     fn case_numbers() {
-        let labels = words(&["Sagsnr."]);
-        assert_eq!(case_number_line("21/9445", &labels), Some("21/9445"));
-        assert_eq!(case_number_line(" 19/25138 ", &labels), Some("19/25138"));
+        let profiles = crate::profile::Profiles::builtin();
+        let p = profiles.get("generic").unwrap();
+        let shapes = p.case_number_shapes.as_ref().unwrap();
+        let labels = &p.items.case_number_labels;
+        let line = |t| case_number_line(t, labels, shapes);
+        assert_eq!(line("21/9445"), Some("21/9445"));
+        assert_eq!(line(" 19/25138 "), Some("19/25138"));
+        assert_eq!(line("Sagsnr.: 2021-012345"), Some("2021-012345"));
         assert_eq!(
-            case_number_line("Sagsnr.: 2021-012345", &labels),
-            Some("2021-012345")
+            line("Sagsnr.: 2012-28504 Dok.nr.: 2012-203438"),
+            Some("2012-28504")
         );
-        assert_eq!(case_number_line("21/9445 og mere", &labels), None);
-        assert_eq!(case_number_line("2024", &labels), None);
+        assert_eq!(line("EMN-2025-003383"), Some("EMN-2025-003383"));
+        assert_eq!(line("J.nr.: 00.01.00-A00-1-15"), Some("00.01.00-A00-1-15"));
+        assert_eq!(line("Sagsnr. 12/27845"), Some("12/27845"));
+        assert_eq!(line("21/9445 og mere"), None);
+        assert_eq!(line("2024"), None);
+        assert_eq!(line("14-06-2021"), None);
+        assert_eq!(line("2025-2028"), None);
+        assert_eq!(
+            find_case_number("jf. sag 19/25138, se bilag", shapes),
+            Some("19/25138")
+        );
+        assert_eq!(find_case_number("den 14.06.2021 kl. 10", shapes), None);
     }
 
     #[test]

@@ -1264,6 +1264,7 @@ fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
             number,
             heading,
             bold,
+            page_break: false,
         });
     };
     let blank = |out: &mut Vec<Line>, page: u32| {
@@ -1275,6 +1276,7 @@ fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
                 number,
                 heading: None,
                 bold: false,
+                page_break: false,
             });
         }
     };

@@ -1,0 +1,167 @@
+//! Page furniture: running headers and footers ("Referat Åbent referat Dato:
+//! 12.03.2012 Side 4") that a layout repeats on every page. They are never
+//! meeting fields or item text, so the parser drops them before reading.
+//! Repeated lines elsewhere on a page (a "Tabel 1." caption in every
+//! proposal) are content and stay.
+
+use crate::extract::Line;
+use std::collections::HashMap;
+
+/// Furniture sits within this many non-blank lines of a page's top or bottom.
+const EDGE: usize = 3;
+/// Furniture is short.
+const MAX_WORDS: usize = 16;
+
+/// The lines without running headers and footers: lines of one shape (digits
+/// folded) at the top or bottom of several pages. Pages come from PDF page
+/// numbers or a text's form feeds; a text without either keeps every line.
+/// `keep` vetoes lines that repeat for a reason (decision headings).
+pub fn strip(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<Line> {
+    let pages = page_of_each(lines);
+    let page_count = pages.last().map_or(0, |p| p + 1);
+    if page_count < 2 {
+        return lines.to_vec();
+    }
+    let edges = at_page_edge(lines, &pages);
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        if candidate(line) {
+            let on = seen.entry(shape(&line.text)).or_default();
+            if edges[i] && !on.contains(&pages[i]) {
+                on.push(pages[i]);
+            }
+        }
+    }
+    let min_pages = if page_count <= 4 { 2 } else { 3 };
+    let furniture = |i: usize, l: &Line| {
+        edges[i]
+            && candidate(l)
+            && seen
+                .get(&shape(&l.text))
+                .is_some_and(|on| on.len() >= min_pages)
+            && !keep(l)
+    };
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| !furniture(*i, l))
+        .map(|(_, l)| l.clone())
+        .collect()
+}
+
+/// A 0-based page index for every line.
+fn page_of_each(lines: &[Line]) -> Vec<usize> {
+    let mut page = 0;
+    let mut last = lines.first().and_then(|l| l.page);
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i > 0 && (l.page_break || l.page != last) {
+                page += 1;
+            }
+            last = l.page;
+            page
+        })
+        .collect()
+}
+
+/// Whether each line is among the first or last few non-blank lines of its page.
+fn at_page_edge(lines: &[Line], pages: &[usize]) -> Vec<bool> {
+    let mut edge = vec![false; lines.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        let end = (start..lines.len())
+            .find(|&k| pages[k] != pages[start])
+            .unwrap_or(lines.len());
+        let non_blank: Vec<usize> = (start..end)
+            .filter(|&k| !lines[k].text.trim().is_empty())
+            .collect();
+        for &k in non_blank
+            .iter()
+            .take(EDGE)
+            .chain(non_blank.iter().rev().take(EDGE))
+        {
+            edge[k] = true;
+        }
+        start = end;
+    }
+    edge
+}
+
+/// Lines that can be furniture: short, not table rows, carrying a number
+/// (a date or page number: repeated headings without one are real structure).
+fn candidate(line: &Line) -> bool {
+    let t = line.text.trim();
+    !t.is_empty()
+        && !t.contains('\t')
+        && t.split_whitespace().count() <= MAX_WORDS
+        && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The line with digits folded, so "Side 3" and "Side 4" are one shape.
+fn shape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_number = false;
+    for c in text.split_whitespace().flat_map(|w| w.chars().chain([' '])) {
+        if c.is_ascii_digit() {
+            if !in_number {
+                out.push('#');
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(lines: &[&str], first: bool) -> Vec<Line> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, t)| Line {
+                text: t.to_string(),
+                page_break: k == 0 && !first,
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn running_headers_go_decision_headings_and_body_lines_stay() {
+        let mut lines = Vec::new();
+        for n in 1..=4 {
+            lines.extend(page(
+                &[
+                    &format!("Referat Åbent referat Dato: 12.03.2012 Side {n}"),
+                    "Beslutning Direktionen den 14-06-2021",
+                    "Godkendt",
+                    "Første linje",
+                    "Anden linje",
+                    "Tabel 1. Nøgletal for 2025",
+                    "Tredje linje",
+                    "Fjerde linje",
+                    "Femte linje",
+                ],
+                n == 1,
+            ));
+        }
+        let kept = strip(&lines, |l| l.text.starts_with("Beslutning"));
+        let texts: Vec<&str> = kept.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts.len(), 32);
+        assert!(texts.iter().all(|t| !t.contains("Side")));
+        assert_eq!(texts.iter().filter(|t| t.starts_with("Tabel")).count(), 4);
+    }
+
+    #[test]
+    fn text_without_pages_keeps_every_line() {
+        let lines = page(&["Side 1", "x", "Side 2", "y", "Side 3"], true);
+        assert_eq!(strip(&lines, |_| false).len(), 5);
+    }
+}

@@ -1,0 +1,603 @@
+//! One agenda item: its heading, case number, sections, decisions (one per
+//! treatment), earlier treatments and amounts.
+
+use super::amounts::find_amounts;
+use super::decisions::{self, DecisionHead, decision_heading};
+use super::headings::starts_with_any;
+use super::history::{section_entries, treatment_line};
+use super::outcome::classify;
+use super::text::assemble;
+use super::words::{case_number_line, collapse, is_phrase, strip_phrase};
+use crate::extract::Line;
+use crate::profile::Profile;
+use crate::record::{Amount, Decision, Item, Location, Meeting, Section, SectionKind, Treatment};
+
+/// Lines longer than this are running text, never a section heading.
+const MAX_HEADING_BYTES: usize = 160;
+/// Lines after the heading searched for the case number.
+const CASE_NUMBER_REACH: usize = 4;
+
+/// What a section is for beyond its contract kind.
+#[derive(Debug, Clone, PartialEq)]
+enum Role {
+    /// An ordinary section.
+    Plain,
+    /// A decision of this meeting (or of the treatment the heading names).
+    Decision(DecisionHead),
+    /// A decision inside an earlier treatment: text for history entry N.
+    EarlierDecision(usize),
+    /// A section listing earlier treatments ("Sagsforløb").
+    History,
+    /// The text under a line naming earlier treatment N.
+    Treatment(usize),
+}
+
+/// One open section while walking an item's lines.
+struct Open {
+    heading: Option<String>,
+    kind: SectionKind,
+    role: Role,
+    lines: Vec<Line>,
+}
+
+impl Open {
+    fn new(heading: Option<String>, kind: SectionKind, role: Role) -> Self {
+        Open {
+            heading,
+            kind,
+            role,
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// Which treatment the lines being read belong to.
+#[derive(Debug, Clone, PartialEq)]
+enum Context {
+    /// This meeting's treatment.
+    Current(Option<String>, Option<String>),
+    /// An earlier treatment: history entry N.
+    Earlier(usize),
+}
+
+/// Walks an item's lines into sections.
+struct Walker<'p> {
+    profile: &'p Profile,
+    meeting: &'p Meeting,
+    sections: Vec<Open>,
+    open: Open,
+    context: Context,
+    history: Vec<Treatment>,
+    case_number: Option<String>,
+}
+
+/// Parse one item from its heading line onwards.
+pub fn item(
+    lines: &[Line],
+    number: u32,
+    title: String,
+    meeting: &Meeting,
+    profile: &Profile,
+) -> Item {
+    let location = Location {
+        page: lines[0].page,
+        line: lines[0].number,
+    };
+    let (title, case_number, body_start) = head(lines, title, profile);
+    let mut w = Walker {
+        profile,
+        meeting,
+        sections: Vec::new(),
+        open: Open::new(None, SectionKind::Other, Role::Plain),
+        context: Context::Current(None, None),
+        history: Vec::new(),
+        case_number,
+    };
+    for line in &lines[body_start..] {
+        w.line(line);
+    }
+    w.finish(number, title, location)
+}
+
+/// The title (with wrapped continuation lines), the case number under the
+/// heading, and where the item's body starts.
+fn head(lines: &[Line], mut title: String, profile: &Profile) -> (String, Option<String>, usize) {
+    let is_case = |l: &Line| case_number_of(&l.text, profile).map(str::to_string);
+    let non_blank: Vec<usize> = (1..lines.len())
+        .filter(|&i| !lines[i].text.trim().is_empty())
+        .take(CASE_NUMBER_REACH)
+        .collect();
+    let Some(at) = non_blank.iter().position(|&i| is_case(&lines[i]).is_some()) else {
+        let mut start = 1;
+        if let Some(&i) = non_blank.first()
+            && normalized(&lines[i].text) == normalized(&title)
+            && !title.is_empty()
+        {
+            start = i + 1;
+        }
+        return (title, None, start);
+    };
+    let case_line = non_blank[at];
+    let wrapped = &non_blank[..at];
+    let continuous = wrapped
+        .iter()
+        .all(|&i| i == 1 || !lines[i - 1].text.trim().is_empty());
+    if !wrapped.is_empty() && continuous && wrapped.iter().all(|&i| title_part(&lines[i], profile))
+    {
+        for &i in wrapped {
+            title.push(' ');
+            title.push_str(&collapse(&lines[i].text));
+        }
+        return (title, is_case(&lines[case_line]), case_line + 1);
+    }
+    if wrapped.is_empty() {
+        return (title, is_case(&lines[case_line]), case_line + 1);
+    }
+    (title, None, 1)
+}
+
+/// The case number a line carries, by the profile's labels and shapes.
+fn case_number_of<'t>(text: &'t str, profile: &Profile) -> Option<&'t str> {
+    let shapes = profile.case_number_shapes.as_ref()?;
+    case_number_line(text, &profile.items.case_number_labels, shapes)
+}
+
+/// A line that can continue a wrapped item title: short and no section heading.
+fn title_part(line: &Line, profile: &Profile) -> bool {
+    line.text.len() < MAX_HEADING_BYTES && section_heading(line, profile).is_none()
+}
+
+impl Walker<'_> {
+    /// Read one line.
+    fn line(&mut self, line: &Line) {
+        let text = line.text.trim();
+        if let Some((date, number)) = decisions::earlier_decision(text, self.profile) {
+            let t = Treatment {
+                body: self.meeting.body.clone(),
+                date: Some(date),
+                item_number: number,
+                text: None,
+            };
+            self.earlier(line, t);
+        } else if let Some(h) = self.decision(line) {
+            self.open_decision(line, h);
+        } else if text.len() <= MAX_HEADING_BYTES && is_phrase(text, &self.profile.history.headings)
+        {
+            self.push(Open::new(
+                Some(collapse(text.trim_end_matches(':'))),
+                SectionKind::Other,
+                Role::History,
+            ));
+        } else if self.open.role != Role::History
+            && let Some(t) = treatment_line(text, self.profile)
+        {
+            self.treatment(line, t);
+        } else if let Some((kind, heading, inline)) = section_heading(line, self.profile) {
+            self.push(Open::new(Some(heading), kind, Role::Plain));
+            self.inline(line, inline);
+        } else if self.ends_decision(text) {
+            self.push(Open::new(None, SectionKind::Other, Role::Plain));
+            self.open.lines.push(line.clone());
+        } else if self.case_number.is_none() && self.is_case_number(text).is_some() {
+            self.case_number = self.is_case_number(text).map(str::to_string);
+        } else {
+            self.open.lines.push(line.clone());
+        }
+    }
+
+    /// A decision heading on this line (short, or with its text inline).
+    fn decision(&self, line: &Line) -> Option<DecisionHead> {
+        let text = line.text.trim();
+        if text.is_empty() || text.contains('\t') {
+            return None;
+        }
+        let h = decision_heading(text, self.profile)?;
+        (text.len() <= MAX_HEADING_BYTES || h.inline.is_some()).then_some(h)
+    }
+
+    /// Open a decision section; a bare heading belongs to the treatment being read.
+    fn open_decision(&mut self, line: &Line, h: DecisionHead) {
+        let heading = Some(collapse(line.text.trim()));
+        let inline = h.inline.clone();
+        let role = match (&h.body, &h.date, &self.context) {
+            (None, None, Context::Earlier(n)) => {
+                // An earlier treatment has one decision; the next bare one is this meeting's.
+                let n = *n;
+                self.context = Context::Current(None, None);
+                Role::EarlierDecision(n)
+            }
+            (None, None, Context::Current(body, date)) => Role::Decision(DecisionHead {
+                body: body.clone(),
+                date: date.clone(),
+                inline: None,
+            }),
+            _ => {
+                self.context = Context::Current(None, None);
+                Role::Decision(h)
+            }
+        };
+        let kind = match role {
+            Role::Decision(_) => SectionKind::Decision,
+            _ => SectionKind::Other,
+        };
+        self.push(Open::new(heading, kind, role));
+        self.inline(line, inline);
+    }
+
+    /// A line naming a treatment opens it: this meeting's, or an earlier one (history).
+    fn treatment(&mut self, line: &Line, t: Treatment) {
+        let current = self.meeting.date.is_none() || t.date == self.meeting.date;
+        if current {
+            self.context = Context::Current(t.body.clone(), t.date.clone());
+            self.push(Open::new(
+                Some(collapse(line.text.trim())),
+                SectionKind::Other,
+                Role::Plain,
+            ));
+        } else {
+            self.earlier(line, t);
+        }
+    }
+
+    /// An earlier treatment: a history entry whose text follows.
+    fn earlier(&mut self, line: &Line, t: Treatment) {
+        self.history.push(t);
+        let n = self.history.len() - 1;
+        self.context = Context::Earlier(n);
+        self.push(Open::new(
+            Some(collapse(line.text.trim())),
+            SectionKind::Other,
+            Role::Treatment(n),
+        ));
+    }
+
+    /// A line that ends a decision's text without a heading ("BESLUTNINGSFORSLAG FRA …").
+    fn ends_decision(&self, text: &str) -> bool {
+        matches!(self.open.role, Role::Decision(_) | Role::EarlierDecision(_))
+            && starts_with_any(text, &self.profile.sections.decision_ends)
+    }
+
+    /// The case number on a line, by the profile's labels and shapes.
+    fn is_case_number<'t>(&self, text: &'t str) -> Option<&'t str> {
+        case_number_of(text, self.profile)
+    }
+
+    /// Close the open section and start `next`.
+    fn push(&mut self, next: Open) {
+        let done = std::mem::replace(&mut self.open, next);
+        self.sections.push(done);
+    }
+
+    /// Text that followed a heading on its own line.
+    fn inline(&mut self, line: &Line, inline: Option<String>) {
+        if let Some(text) = inline {
+            self.open.lines.push(Line {
+                text,
+                heading: None,
+                bold: false,
+                ..line.clone()
+            });
+        }
+    }
+
+    /// Build the item from the sections read.
+    fn finish(mut self, number: u32, title: String, location: Location) -> Item {
+        self.push(Open::new(None, SectionKind::Other, Role::Plain));
+        let profile = self.profile;
+        let mut out = Item {
+            number,
+            public: !is_closed(&title, profile),
+            title,
+            case_number: self.case_number.take(),
+            attachments: Vec::new(),
+            background: None,
+            recommendation: None,
+            decisions: Vec::new(),
+            history: std::mem::take(&mut self.history),
+            case_description: None,
+            sections: Vec::new(),
+            amounts: Vec::new(),
+            tables: Vec::new(),
+            location,
+        };
+        let sections = std::mem::take(&mut self.sections);
+        for s in sections
+            .into_iter()
+            .filter(|s| s.heading.is_some() || s.lines.iter().any(|l| !l.text.trim().is_empty()))
+        {
+            add_section(&mut out, s, self.meeting, profile);
+        }
+        out
+    }
+}
+
+/// Put one section's text where its kind and role say.
+fn add_section(out: &mut Item, s: Open, meeting: &Meeting, profile: &Profile) {
+    let joiners = &profile.text.compound_joiners;
+    let text = assemble(&s.lines, joiners);
+    let prose: Vec<Line> = s
+        .lines
+        .iter()
+        .filter(|l| !is_table_row(&l.text))
+        .cloned()
+        .collect();
+    for a in find_amounts(&assemble(&prose, joiners), &profile.amounts.units) {
+        out.amounts.push(Amount {
+            text: a.text,
+            dkk: a.value,
+            section: Some(s.kind),
+        });
+    }
+    match (&s.role, s.kind) {
+        (Role::Decision(h), _) => out.decisions.push(Decision {
+            body: h.body.clone().or_else(|| meeting.body.clone()),
+            date: h.date.clone().or_else(|| meeting.date.clone()),
+            outcome: classify(&text, &profile.outcomes),
+            text: text.clone(),
+        }),
+        (Role::EarlierDecision(n) | Role::Treatment(n), _) => {
+            if let Some(t) = out.history.get_mut(*n)
+                && !text.is_empty()
+            {
+                t.text = Some(text.clone());
+            }
+        }
+        (Role::History, _) => out.history.extend(section_entries(&s.lines, profile)),
+        (_, SectionKind::Background) => append(&mut out.background, &text),
+        (_, SectionKind::Recommendation) => append(&mut out.recommendation, &text),
+        (_, SectionKind::CaseDescription) => append(&mut out.case_description, &text),
+        (_, SectionKind::Attachments) => {
+            out.attachments.extend(attachment_titles(&s.lines, profile))
+        }
+        _ => {}
+    }
+    out.sections.push(Section {
+        heading: s.heading,
+        kind: Some(s.kind),
+        text,
+    });
+}
+
+/// Recognise a section heading line by the profile's words: kind, printed
+/// heading, and text that followed it on the line.
+fn section_heading(
+    line: &Line,
+    profile: &Profile,
+) -> Option<(SectionKind, String, Option<String>)> {
+    let text = line.text.trim();
+    if text.is_empty() || text.len() > MAX_HEADING_BYTES || text.contains('\t') {
+        return None;
+    }
+    let w = &profile.sections;
+    let kinds = [
+        (SectionKind::Background, &w.background),
+        (SectionKind::Recommendation, &w.recommendation),
+        (SectionKind::CaseDescription, &w.case_description),
+        (SectionKind::Attachments, &w.attachments),
+        (SectionKind::Other, &w.other),
+    ];
+    for (kind, words) in kinds {
+        if is_phrase(text, words) {
+            return Some((kind, collapse(text.trim_end_matches(':')), None));
+        }
+        let marked = line.heading.is_some() || line.bold;
+        for word in words.iter() {
+            // "Indstilling: At …", or two headings a layout ran together:
+            // "Sagsfremstilling Status fra KOMBIT" (a marked heading line only).
+            let inline = strip_phrase(text, word).and_then(|rest| {
+                rest.strip_prefix(':').or_else(|| {
+                    rest.strip_prefix(' ')
+                        .filter(|r| marked && r.trim_start().starts_with(char::is_uppercase))
+                })
+            });
+            if let Some(inline) = inline
+                && !inline.trim().is_empty()
+            {
+                return Some((kind, word.clone(), Some(inline.trim().to_string())));
+            }
+        }
+    }
+    None
+}
+
+/// A tab-separated line whose cells are all short is a table row (its
+/// amounts belong to the table); a line with a sentence-long cell is prose
+/// that a layout split at a list marker ("1\tAt direktionen godkender …").
+fn is_table_row(text: &str) -> bool {
+    text.contains('\t')
+        && text
+            .split('\t')
+            .all(|cell| cell.split_whitespace().count() < PROSE_CELL_WORDS)
+}
+
+/// A cell with at least this many words is running text, not a table cell.
+const PROSE_CELL_WORDS: usize = 8;
+/// An attachment title longer than this many words, after a blank line, is prose.
+const MAX_ATTACHMENT_WORDS: usize = 25;
+
+/// Add a section's text to a field, separating repeated sections by a paragraph break.
+fn append(field: &mut Option<String>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match field {
+        Some(f) => {
+            f.push_str("\n\n");
+            f.push_str(text);
+        }
+        None => *field = Some(text.to_string()),
+    }
+}
+
+/// Attachment titles: one per non-blank line, bullets and "Bilag N:" removed;
+/// after a blank line, running text ends the list.
+fn attachment_titles(lines: &[Line], profile: &Profile) -> Vec<String> {
+    let mut titles = Vec::new();
+    let mut after_blank = false;
+    for l in lines {
+        let t = collapse(
+            l.text
+                .trim()
+                .trim_start_matches(['-', '•', '*', '·'])
+                .trim(),
+        );
+        if t.is_empty() {
+            after_blank = !titles.is_empty();
+            continue;
+        }
+        if after_blank && is_prose(&t) {
+            break;
+        }
+        let t = strip_attachment_label(&t, profile);
+        if !t.is_empty() {
+            titles.push(t);
+        }
+    }
+    titles
+}
+
+/// A sentence rather than a title.
+fn is_prose(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    words > MAX_ATTACHMENT_WORDS || (words > 8 && text.ends_with('.'))
+}
+
+/// "Bilag 2: Notat" → "Notat"; "2012-208960 - Notat" → "Notat"; "1. Notat" → "Notat".
+fn strip_attachment_label(text: &str, profile: &Profile) -> String {
+    let mut t = text;
+    for word in &profile.sections.attachments {
+        if let Some(rest) = strip_phrase(t, word) {
+            let rest = rest.trim_start();
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits > 0 {
+                t = rest[digits..].trim_start_matches([':', '.', ')', ' ', '-', '–']);
+            }
+        }
+    }
+    if let Some(shapes) = profile.case_number_shapes.as_ref()
+        && let Some(n) = super::words::find_case_number(t, shapes)
+        && t.starts_with(n)
+    {
+        let rest = t[n.len()..].trim_start();
+        if let Some(r) = rest.strip_prefix(['-', '–']) {
+            t = r.trim_start();
+        }
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&digits) && t[digits..].starts_with(". ") {
+        t = &t[digits + 2..];
+    }
+    t.trim().to_string()
+}
+
+/// Whether an item title marks a closed item ("Lukket", "Lukket punkt: …").
+fn is_closed(title: &str, profile: &Profile) -> bool {
+    let words = &profile.items.closed_titles;
+    is_phrase(title, words)
+        || words.iter().any(|w| {
+            strip_phrase(title, w)
+                .is_some_and(|rest| rest.trim_start().starts_with([':', '-', '–', '(']))
+        })
+        || title
+            .rsplit_once('(')
+            .is_some_and(|(_, tail)| is_phrase(tail.trim_end_matches(')'), words))
+}
+
+/// Lowercased alphanumerics, to compare a repeated title line with the heading.
+fn normalized(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profiles;
+
+    fn line(t: &str) -> Line {
+        Line {
+            text: t.into(),
+            ..Default::default()
+        }
+    }
+
+    fn lines(t: &[&str]) -> Vec<Line> {
+        t.iter().map(|t| line(t)).collect()
+    }
+
+    #[test]
+    fn table_rows_and_prose_with_a_tab() {
+        assert!(is_table_row(
+            "År\tForventet befolkningstal\tUdgift til FLIS (1.000 kr.)"
+        ));
+        assert!(!is_table_row(
+            "2\tAt etableringsomkostninger på 255.000 kr. finansieres af direktionens IT-pulje"
+        ));
+        assert!(!is_table_row("Almindelig tekst"));
+    }
+
+    #[test]
+    fn run_together_headings_split() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("minutes-da").unwrap();
+        let merged = Line {
+            text: "Sagsfremstilling Status fra KOMBIT".into(),
+            heading: Some(2),
+            ..Default::default()
+        };
+        let (kind, _, inline) = section_heading(&merged, p).unwrap();
+        assert_eq!(
+            (kind, inline.as_deref()),
+            (SectionKind::CaseDescription, Some("Status fra KOMBIT"))
+        );
+        assert!(section_heading(&line("Sagsfremstilling Status fra KOMBIT"), p).is_none());
+        assert!(section_heading(&line("Baggrund: tekst"), p).is_some());
+    }
+
+    #[test]
+    fn bare_decision_inherits_the_meeting_and_earlier_treatments_are_history() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("generic").unwrap();
+        let meeting = Meeting {
+            body: Some("Byrådet".into()),
+            date: Some("2025-09-17".into()),
+            ..Default::default()
+        };
+        let l = lines(&[
+            "Punkt 4: Lukket: Salg af grund",
+            "EMN-2025-003383",
+            "",
+            "Økonomiudvalget 03-09-2025 Punkt 7",
+            "",
+            "Beslutning",
+            "Anbefales.",
+            "",
+            "Beslutninger",
+            "",
+            "Godkendt.",
+            "",
+            "BESLUTNINGSFORSLAG FRA Enhedslisten",
+            "Tekst om forslaget.",
+            "",
+            "Bilag",
+            "Bilag 1: Kort over grunden",
+            "2025-208960 - Notat om salg",
+        ]);
+        let it = item(&l, 4, "Lukket: Salg af grund".into(), &meeting, p);
+        assert!(!it.public);
+        assert_eq!(it.case_number.as_deref(), Some("EMN-2025-003383"));
+        assert_eq!(it.history.len(), 1);
+        assert_eq!(it.history[0].body.as_deref(), Some("Økonomiudvalget"));
+        assert_eq!(it.history[0].text.as_deref(), Some("Anbefales."));
+        assert_eq!(it.decisions.len(), 1);
+        let d = &it.decisions[0];
+        assert_eq!(
+            (d.body.as_deref(), d.date.as_deref()),
+            (Some("Byrådet"), Some("2025-09-17"))
+        );
+        assert_eq!(d.text, "Godkendt.");
+        assert_eq!(it.attachments, ["Kort over grunden", "Notat om salg"]);
+    }
+}
