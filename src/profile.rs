@@ -185,6 +185,10 @@ pub struct MeetingWords {
     /// Role words dropped from participant lists ("formand", "ordförande").
     #[serde(default)]
     pub participant_roles: Vec<String>,
+    /// Words that make an unlabelled front-page line the meeting place
+    /// ("Rådhuset", "Mødelokale").
+    #[serde(default)]
+    pub location_words: Vec<String>,
     /// Labels of absent members ("Fraværende"); they are not participants.
     #[serde(default)]
     pub absent_labels: Vec<String>,
@@ -257,6 +261,10 @@ pub struct SectionWords {
     /// "Bilag".
     #[serde(default)]
     pub attachments: Vec<String>,
+    /// Kind of the text under an item heading before any section heading
+    /// (`other` unless a layout writes its case text there).
+    #[serde(default)]
+    pub untitled: Option<crate::record::SectionKind>,
     /// Other top-level section headings kept as kind `other`.
     #[serde(default)]
     pub other: Vec<String>,

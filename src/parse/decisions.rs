@@ -141,7 +141,7 @@ fn body_and_date<'a>(
         let start = at + rest[at..].find(token).unwrap_or(0);
         at = start + token.len();
         if let Some((date, after)) = date_at(&rest[start..], profile) {
-            let body = collapse(rest[..body_end].trim());
+            let body = collapse(without_abbreviation(rest[..body_end].trim()));
             return Some((
                 (!body.is_empty()).then(|| title_case_if_shouting(&body)),
                 date,
@@ -161,6 +161,14 @@ fn body_and_date<'a>(
         }
     }
     None
+}
+
+/// "Økonomiudvalget (ØK)" → "Økonomiudvalget".
+fn without_abbreviation(body: &str) -> &str {
+    match body.rsplit_once(" (") {
+        Some((name, tail)) if tail.ends_with(')') && !name.is_empty() => name,
+        _ => body,
+    }
 }
 
 /// A date at the start of `text` and what follows it.

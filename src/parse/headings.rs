@@ -45,7 +45,10 @@ pub fn worded_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a
     let marked = is_marked(line);
     let title = if let Some(t) = after.strip_prefix([':', '.']) {
         t
-    } else if let Some(t) = after.strip_prefix([' ', '\t']).filter(|_| marked) {
+    } else if let Some(t) = after
+        .strip_prefix([' ', '\t'])
+        .filter(|t| marked || starts_title(t))
+    {
         t.trim_start().trim_start_matches(['-', '–']).trim_start()
     } else if after.is_empty() && marked {
         after
@@ -53,6 +56,13 @@ pub fn worded_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a
         return None;
     };
     (!is_toc_line(title)).then(|| (number, title.trim()))
+}
+
+/// After "Pkt. 4 ": a title ("Meddelelser", "- Godkendelse"), not a sentence ("er vigtigt").
+fn starts_title(text: &str) -> bool {
+    let t = text.trim_start();
+    let t = t.strip_prefix(['-', '–']).map_or(t, str::trim_start);
+    t.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// "715. Title", "39 § Title", "§ 39 Title" → (number, title) by the
@@ -100,11 +110,15 @@ pub fn item_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a s
 
 /// The item headings of a document: the best chain of candidates.
 pub fn item_starts(lines: &[Line], profile: &Profile) -> Vec<ItemStart> {
-    let candidates: Vec<(ItemStart, f64)> = lines
+    let mut candidates: Vec<(ItemStart, f64)> = lines
         .iter()
         .enumerate()
         .filter_map(|(i, l)| candidate(lines, i, l, profile))
         .collect();
+    // Where items are introduced by a heading word, bare numbers are lists.
+    if candidates.iter().filter(|(_, w)| *w >= WORDED).count() >= 2 {
+        candidates.retain(|(_, w)| *w >= WORDED);
+    }
     best_chain(&candidates)
 }
 
@@ -255,6 +269,15 @@ mod tests {
             Some((2, "Lukket"))
         );
         assert_eq!(worded_heading(&line("Punkt 6 er vigtigt"), p), None);
+        assert_eq!(
+            worded_heading(&line("Pkt. 4 Meddelelser"), p),
+            Some((4, "Meddelelser"))
+        );
+        assert_eq!(
+            worded_heading(&line("Sag 23 - Godkendelse af dagsorden"), p),
+            None,
+            "Sag is not a heading word of minutes-da"
+        );
         assert_eq!(worded_heading(&line("Punkt 3: Lukket.....\t4"), p), None);
     }
 

@@ -16,6 +16,9 @@ const MAX_BODY_WORDS: usize = 6;
 /// A whole line naming a treatment: "<Body> [den] <date> [Punkt|§ N][:]".
 pub fn treatment_line(text: &str, profile: &Profile) -> Option<Treatment> {
     let text = collapse(text.trim().trim_end_matches(':'));
+    if let Some(t) = number_before_date(&text, profile) {
+        return Some(t);
+    }
     let mut body_words = Vec::new();
     let mut at = 0;
     for token in text.split(' ') {
@@ -23,7 +26,7 @@ pub fn treatment_line(text: &str, profile: &Profile) -> Option<Treatment> {
         at += token.len() + 1;
         if let Some((date, after)) = date_at(rest, profile) {
             let number = item_reference(after, profile)?;
-            let body = collapse(&body_words.join(" "));
+            let body = collapse(body_words.join(" ").trim_end_matches(','));
             if !is_name(&body_words) {
                 return None;
             }
@@ -46,6 +49,33 @@ pub fn treatment_line(text: &str, profile: &Profile) -> Option<Treatment> {
             }
             body_words.push(token);
         }
+    }
+    None
+}
+
+/// "Tekniska nämnden § 6 28.01.2025": body, item word and number, date.
+fn number_before_date(text: &str, profile: &Profile) -> Option<Treatment> {
+    for word in &profile.history.item_words {
+        let needle = format!(" {word} ");
+        let Some(at) = text.find(&needle) else {
+            continue;
+        };
+        let body: Vec<&str> = text[..at].split(' ').collect();
+        let rest = &text[at + needle.len()..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || body.len() > MAX_BODY_WORDS || !is_name(&body) {
+            continue;
+        }
+        let (date, after) = date_at(rest[digits..].trim_start(), profile)?;
+        if !after.trim().is_empty() {
+            return None;
+        }
+        return Some(Treatment {
+            body: Some(collapse(&body.join(" "))),
+            date: Some(date),
+            item_number: rest[..digits].parse().ok(),
+            text: None,
+        });
     }
     None
 }
@@ -164,6 +194,17 @@ mod tests {
             (Some("2025-02-12"), Some(14))
         );
         assert!(treatment_line("Mødet blev holdt den 3. maj 2020 om aftenen", p).is_none());
+        let t = treatment_line("Tekniska nämnden § 6 28.01.2025", p).unwrap();
+        assert_eq!(
+            (t.body.as_deref(), t.item_number),
+            (Some("Tekniska nämnden"), Some(6))
+        );
+        let t =
+            treatment_line("Teknik- og Miljøudvalget, 10. september 2019, pkt. 65:", p).unwrap();
+        assert_eq!(
+            (t.body.as_deref(), t.item_number),
+            (Some("Teknik- og Miljøudvalget"), Some(65))
+        );
         assert!(treatment_line("den 3. maj 2020", p).is_none());
     }
 

@@ -69,6 +69,8 @@ struct Walker<'p> {
     context: Context,
     history: Vec<Treatment>,
     case_number: Option<String>,
+    /// The open section quotes an earlier decision: one paragraph long.
+    quoted: bool,
 }
 
 /// Parse one item from its heading line onwards.
@@ -88,15 +90,21 @@ pub fn item(
         profile,
         meeting,
         sections: Vec::new(),
-        open: Open::new(None, SectionKind::Other, Role::Plain),
+        open: Open::new(None, untitled(profile), Role::Plain),
         context: Context::Current(None, None),
         history: Vec::new(),
         case_number,
+        quoted: false,
     };
     for line in &lines[body_start..] {
         w.line(line);
     }
     w.finish(number, title, location)
+}
+
+/// Kind of text that no section heading introduces.
+fn untitled(profile: &Profile) -> SectionKind {
+    profile.sections.untitled.unwrap_or(SectionKind::Other)
 }
 
 /// The title (with wrapped continuation lines), the case number under the
@@ -151,6 +159,13 @@ impl Walker<'_> {
     /// Read one line.
     fn line(&mut self, line: &Line) {
         let text = line.text.trim();
+        if self.quoted
+            && text.is_empty()
+            && self.open.lines.iter().any(|l| !l.text.trim().is_empty())
+        {
+            self.quoted = false;
+            self.push(Open::new(None, untitled(self.profile), Role::Plain));
+        }
         if let Some((date, number)) = decisions::earlier_decision(text, self.profile) {
             let t = Treatment {
                 body: self.meeting.body.clone(),
@@ -159,6 +174,9 @@ impl Walker<'_> {
                 text: None,
             };
             self.earlier(line, t);
+            // The quoted decision is the treatment's text: this meeting's comes next.
+            self.context = Context::Current(None, None);
+            self.quoted = true;
         } else if let Some(h) = self.decision(line) {
             self.open_decision(line, h);
         } else if text.len() <= MAX_HEADING_BYTES && is_phrase(text, &self.profile.history.headings)
@@ -226,7 +244,7 @@ impl Walker<'_> {
 
     /// A line naming a treatment opens it: this meeting's, or an earlier one (history).
     fn treatment(&mut self, line: &Line, t: Treatment) {
-        let current = self.meeting.date.is_none() || t.date == self.meeting.date;
+        let current = t.date.is_some() && t.date == self.meeting.date;
         if current {
             self.context = Context::Current(t.body.clone(), t.date.clone());
             self.push(Open::new(
@@ -264,6 +282,7 @@ impl Walker<'_> {
 
     /// Close the open section and start `next`.
     fn push(&mut self, next: Open) {
+        self.quoted = false;
         let done = std::mem::replace(&mut self.open, next);
         self.sections.push(done);
     }

@@ -111,7 +111,77 @@ fn meeting(head: &[Line], title: Option<&str>, profile: &Profile) -> Meeting {
         i += 1;
     }
     m.participants.retain(|p| !absent.contains(p));
+    unlabelled(&mut m, head, profile);
     m
+}
+
+/// Lines of a front page searched for unlabelled meeting facts.
+const FRONT_LINES: usize = 12;
+
+/// Facts a front page prints without labels ("Referat" / "Byrådet" /
+/// "Tirsdag den 16. september 2025" / "Kl. 17:00" / "Byrådssalen, Rådhuset").
+fn unlabelled(m: &mut Meeting, head: &[Line], profile: &Profile) {
+    let w = &profile.meeting;
+    let front: Vec<&str> = head
+        .iter()
+        .map(|l| l.text.trim())
+        .filter(|t| !t.is_empty())
+        .take_while(|t| !is_phrase(t, &profile.toc.headings))
+        .take(FRONT_LINES)
+        .collect();
+    if m.date.is_none() {
+        m.date = front
+            .iter()
+            .find_map(|t| find_date(t, &profile.text.months));
+    }
+    if m.start_time.is_none() {
+        m.start_time = front.iter().find_map(|t| find_time(t, &w.time_words));
+    }
+    if m.body.is_none() {
+        m.body = front_body(&front, profile);
+    }
+    if m.location.is_none() {
+        m.location = front
+            .iter()
+            .filter(|t| labelled(t, &w.date_labels).is_none())
+            .find(|t| {
+                t.split([' ', ','])
+                    .any(|word| is_phrase(word, &w.location_words))
+            })
+            .map(|t| collapse(t));
+    }
+}
+
+/// The body on a front page: after a title word on its line ("Møde i
+/// Folkeoplysningsudvalget"), or the short line under a bare title word
+/// ("Referat" / "Byrådet").
+fn front_body(front: &[&str], profile: &Profile) -> Option<String> {
+    let prefixes = &profile.meeting.title_prefixes;
+    for (k, t) in front.iter().enumerate() {
+        let Ok((rest, _)) = phrase(prefixes).parse(t) else {
+            continue;
+        };
+        let mut probe = Meeting::default();
+        from_title(&mut probe, t, profile);
+        if probe.body.is_some() {
+            return probe.body;
+        }
+        if rest.trim().is_empty()
+            && let Some(next) = front.get(k + 1)
+            && is_name_line(next)
+        {
+            return Some(collapse(next));
+        }
+    }
+    None
+}
+
+/// A short line of capitalised words without digits: a body's name.
+fn is_name_line(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && words[0].starts_with(char::is_uppercase)
+        && !text.chars().any(|c| c.is_ascii_digit() || c == ':')
 }
 
 /// Body and date from a title "REFERAT <body> d. <date>".
@@ -154,7 +224,8 @@ fn participants(
     for line in next {
         let t = line.text.trim();
         let ends = labelled(t, labels).is_some() || line.heading.is_some();
-        if ends || (t.is_empty() && (!one_per_line || !parts.is_empty())) {
+        let list_ends = one_per_line && !t.is_empty() && !parts.is_empty() && !is_person_line(t);
+        if ends || list_ends || (t.is_empty() && !one_per_line) {
             break;
         }
         used += 1;
@@ -171,6 +242,15 @@ fn participants(
     }
     let names = parts.iter().flat_map(|p| split_names(p, profile)).collect();
     (names, used)
+}
+
+/// A line of one list of names: short, capitalised, no sentence.
+fn is_person_line(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    text.starts_with(char::is_uppercase)
+        && words <= 12
+        && !text.ends_with('.')
+        && !text.contains(':')
 }
 
 /// Split a participants list on commas, semicolons and the profile's joiners
@@ -237,6 +317,19 @@ fn strip_trailing_role(text: &str, roles: &[String]) -> String {
     text.to_string()
 }
 
+/// A TOC title without the item number and heading word printed before it.
+fn without_number(title: &str, profile: &Profile) -> String {
+    let line = Line {
+        text: title.to_string(),
+        bold: true,
+        ..Default::default()
+    };
+    super::headings::item_heading(&line, profile)
+        .map(|(_, t)| t.to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| title.to_string())
+}
+
 /// Table of contents after the TOC heading, and the lines it spans. Entries
 /// with page numbers where the layout prints them (a title wrapped over two
 /// lines is one entry), else one title a line.
@@ -268,13 +361,18 @@ fn toc(head: &[Line], profile: &Profile) -> (Vec<TocEntry>, Range<usize>) {
     let mut pending: Option<String> = None;
     for l in region {
         let t = collapse(&l.text);
-        if t.is_empty() {
+        if t.is_empty()
+            || (!paged
+                && !is_person_line(&t)
+                && t.split_whitespace().count() > 3
+                && t.ends_with('.'))
+        {
             pending = None;
             continue;
         }
         if !paged {
             entries.push(TocEntry {
-                title: t,
+                title: without_number(&t, profile),
                 page: None,
             });
         } else if let Some((title, page, _)) = toc_entry(&l.text) {
@@ -282,6 +380,7 @@ fn toc(head: &[Line], profile: &Profile) -> (Vec<TocEntry>, Range<usize>) {
                 Some(p) => format!("{p} {title}"),
                 None => title,
             };
+            let title = without_number(&title, profile);
             entries.push(TocEntry {
                 title,
                 page: Some(page),

@@ -97,12 +97,14 @@ pub fn choose<'p>(lines: &[Line], profiles: &'p Profiles) -> Option<(&'p Profile
 }
 
 /// The title: the first non-blank line that is not a label such as "Bilag 5".
+/// A line among the first few that starts with a title word ("Referat …")
+/// is preferred to a letterhead above it ("Havbjerg Kommune").
 fn title(lines: &[Line], profile: &Profile) -> Option<String> {
-    lines
+    let candidates: Vec<String> = lines
         .iter()
         .map(|l| collapse(&l.text))
         .filter(|t| !t.is_empty())
-        .find(|t| {
+        .filter(|t| {
             let label = phrase(&profile.title.skip_labels)(t.as_str()).is_ok_and(|(rest, _)| {
                 rest.trim()
                     .chars()
@@ -110,7 +112,18 @@ fn title(lines: &[Line], profile: &Profile) -> Option<String> {
             });
             !label
         })
+        .take(TITLE_LINES)
+        .collect();
+    let prefixes = &profile.meeting.title_prefixes;
+    candidates
+        .iter()
+        .find(|t| phrase(prefixes)(t.as_str()).is_ok())
+        .or(candidates.first())
+        .cloned()
 }
+
+/// Lines from the top searched for a title line.
+const TITLE_LINES: usize = 6;
 
 /// Parse extracted lines with the best-matching profile.
 pub fn parse(doc: &Extracted, profiles: &Profiles) -> Document {
