@@ -81,15 +81,18 @@ fn number_before_date(text: &str, profile: &Profile) -> Option<Treatment> {
 }
 
 /// A body's name: capitalised words, joined by short lowercase words
-/// ("Teknik- og Miljøudvalget", "Udvalget for Kultur").
+/// ("Teknik- og Miljøudvalget", "Udvalget for Kultur"), at most one longer
+/// lowercase word ("Tekniska nämnden").
 fn is_name(words: &[&str]) -> bool {
+    let lowercase_words = words
+        .iter()
+        .filter(|w| !w.starts_with(char::is_uppercase) && w.chars().count() > 3)
+        .count();
     words
         .first()
         .is_some_and(|w| w.starts_with(char::is_uppercase))
         && words.iter().all(|w| !w.ends_with(':'))
-        && words
-            .iter()
-            .all(|w| w.starts_with(char::is_uppercase) || w.chars().count() <= 3)
+        && lowercase_words <= 1
 }
 
 /// After the date: nothing, or an item word and a number (and nothing else).
