@@ -185,6 +185,9 @@ pub struct MeetingWords {
     /// Role words dropped from participant lists ("formand", "ordförande").
     #[serde(default)]
     pub participant_roles: Vec<String>,
+    /// Last words of a letterhead line ("Kommune"): never the title or the body.
+    #[serde(default)]
+    pub letterhead_words: Vec<String>,
     /// Words that make an unlabelled front-page line the meeting place
     /// ("Rådhuset", "Mødelokale").
     #[serde(default)]
@@ -232,6 +235,10 @@ pub struct ItemWords {
     /// Labels before a case number ("Sagsnr.", "J.nr.").
     #[serde(default)]
     pub case_number_labels: Vec<String>,
+    /// Starts of a line under the heading that marks the item closed
+    /// ("Lukket sag", "Sekretessbelagd enligt …").
+    #[serde(default)]
+    pub closed_lines: Vec<String>,
     /// Regular expressions of the case-number shapes ("\\d{2}/\\d{1,7}",
     /// "EMN-\\d{4}-\\d{6}"); a case number is a whole word matching one.
     #[serde(default)]
@@ -265,6 +272,10 @@ pub struct SectionWords {
     /// (`other` unless a layout writes its case text there).
     #[serde(default)]
     pub untitled: Option<crate::record::SectionKind>,
+    /// Labels whose section is their own line only ("Beredare: …",
+    /// "Sagsbehandler: …"); the text after it is untitled again.
+    #[serde(default)]
+    pub one_line: Vec<String>,
     /// Other top-level section headings kept as kind `other`.
     #[serde(default)]
     pub other: Vec<String>,
@@ -544,7 +555,10 @@ fn compile_shapes(name: &str, patterns: &[String]) -> Result<Option<regex::Regex
         return Ok(None);
     }
     let alternatives: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
-    let source = format!(r"(?:^|[^\w/.-])({})(?:$|[^\w/-])", alternatives.join("|"));
+    let source = format!(
+        r"(?:^|[^\w/.-])({})(?:$|[^\w/.-]|\.(?:[^\w]|$))",
+        alternatives.join("|")
+    );
     regex::Regex::new(&source)
         .map(Some)
         .map_err(|e| ProfileError::Invalid {

@@ -17,10 +17,34 @@ const MAX_WORDS: usize = 16;
 /// numbers or a text's form feeds; a text without either keeps every line.
 /// `keep` vetoes lines that repeat for a reason (decision headings).
 pub fn strip(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<Line> {
+    let mask = mask(lines, keep);
+    lines
+        .iter()
+        .zip(&mask)
+        .filter(|(_, furniture)| !**furniture)
+        .map(|(l, _)| l.clone())
+        .collect()
+}
+
+/// The running headers and footers of the first page, in order: where a
+/// layout prints the body, date or title of every page.
+pub fn first_page(lines: &[Line], mask: &[bool]) -> Vec<String> {
+    let pages = page_of_each(lines);
+    lines
+        .iter()
+        .zip(mask)
+        .zip(&pages)
+        .filter(|((_, furniture), page)| **furniture && **page == 0)
+        .map(|((l, _), _)| l.text.trim().to_string())
+        .collect()
+}
+
+/// Which lines are running headers or footers.
+pub fn mask(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<bool> {
     let pages = page_of_each(lines);
     let page_count = pages.last().map_or(0, |p| p + 1);
     if page_count < 2 {
-        return lines.to_vec();
+        return vec![false; lines.len()];
     }
     let edges = at_page_edge(lines, &pages);
     let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
@@ -44,8 +68,7 @@ pub fn strip(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<Line> {
     lines
         .iter()
         .enumerate()
-        .filter(|(i, l)| !furniture(*i, l))
-        .map(|(_, l)| l.clone())
+        .map(|(i, l)| furniture(i, l))
         .collect()
 }
 

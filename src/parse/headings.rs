@@ -231,7 +231,8 @@ pub fn toc_entry(text: &str) -> Option<(String, u32, bool)> {
     let stripped = head.trim_end_matches([' ', '\t', '.', '…']);
     let leader = &head[stripped.len()..];
     let dotted = leader.matches(['.', '…']).count() >= 3;
-    if !(dotted || leader.contains('\t')) || stripped.trim().is_empty() {
+    let gap = leader.contains('\t') || leader.contains("   ");
+    if !(dotted || gap) || stripped.trim().is_empty() {
         return None;
     }
     Some((collapse(stripped), page, dotted))

@@ -3,7 +3,7 @@
 
 use super::amounts::find_amounts;
 use super::decisions::{self, DecisionHead, decision_heading};
-use super::headings::starts_with_any;
+use super::headings::{self, starts_with_any};
 use super::history::{section_entries, treatment_line};
 use super::outcome::classify;
 use super::text::assemble;
@@ -38,6 +38,8 @@ struct Open {
     kind: SectionKind,
     role: Role,
     lines: Vec<Line>,
+    /// Opened inside an earlier treatment's block.
+    earlier: bool,
 }
 
 impl Open {
@@ -47,6 +49,7 @@ impl Open {
             kind,
             role,
             lines: Vec::new(),
+            earlier: false,
         }
     }
 }
@@ -71,6 +74,10 @@ struct Walker<'p> {
     case_number: Option<String>,
     /// The open section quotes an earlier decision: one paragraph long.
     quoted: bool,
+    /// A line under the heading marked the item closed.
+    closed: bool,
+    /// The item is written as treatment blocks, one of them this meeting's.
+    blocks: bool,
 }
 
 /// Parse one item from its heading line onwards.
@@ -95,6 +102,8 @@ pub fn item(
         history: Vec::new(),
         case_number,
         quoted: false,
+        closed: false,
+        blocks: false,
     };
     for line in &lines[body_start..] {
         w.line(line);
@@ -191,8 +200,15 @@ impl Walker<'_> {
         {
             self.treatment(line, t);
         } else if let Some((kind, heading, inline)) = section_heading(line, self.profile) {
+            let one_line = is_phrase(&heading, &self.profile.sections.one_line);
             self.push(Open::new(Some(heading), kind, Role::Plain));
             self.inline(line, inline);
+            if one_line {
+                self.push(Open::new(None, untitled(self.profile), Role::Plain));
+            }
+        } else if headings::starts_with_any(text, &self.profile.items.closed_lines) {
+            self.closed = true;
+            self.open.lines.push(line.clone());
         } else if self.ends_decision(text) {
             self.push(Open::new(None, SectionKind::Other, Role::Plain));
             self.open.lines.push(line.clone());
@@ -246,6 +262,7 @@ impl Walker<'_> {
     fn treatment(&mut self, line: &Line, t: Treatment) {
         let current = t.date.is_some() && t.date == self.meeting.date;
         if current {
+            self.blocks = true;
             self.context = Context::Current(t.body.clone(), t.date.clone());
             self.push(Open::new(
                 Some(collapse(line.text.trim())),
@@ -281,8 +298,9 @@ impl Walker<'_> {
     }
 
     /// Close the open section and start `next`.
-    fn push(&mut self, next: Open) {
+    fn push(&mut self, mut next: Open) {
         self.quoted = false;
+        next.earlier = matches!(self.context, Context::Earlier(_));
         let done = std::mem::replace(&mut self.open, next);
         self.sections.push(done);
     }
@@ -305,7 +323,7 @@ impl Walker<'_> {
         let profile = self.profile;
         let mut out = Item {
             number,
-            public: !is_closed(&title, profile),
+            public: !self.closed && !is_closed(&title, profile),
             title,
             case_number: self.case_number.take(),
             attachments: Vec::new(),
@@ -319,7 +337,16 @@ impl Walker<'_> {
             tables: Vec::new(),
             location,
         };
-        let sections = std::mem::take(&mut self.sections);
+        let mut sections = std::mem::take(&mut self.sections);
+        if self.blocks {
+            // An earlier treatment's recommendation is history, not this item's.
+            for s in sections
+                .iter_mut()
+                .filter(|s| s.earlier && s.role == Role::Plain)
+            {
+                s.kind = SectionKind::Other;
+            }
+        }
         for s in sections
             .into_iter()
             .filter(|s| s.heading.is_some() || s.lines.iter().any(|l| !l.text.trim().is_empty()))
@@ -384,7 +411,21 @@ fn section_heading(
     profile: &Profile,
 ) -> Option<(SectionKind, String, Option<String>)> {
     let text = line.text.trim();
-    if text.is_empty() || text.len() > MAX_HEADING_BYTES || text.contains('\t') {
+    if text.is_empty() {
+        return None;
+    }
+    if let Some((first, rest)) = split_first_cell(text) {
+        // "Bilagor<tab>Bilaga 3<tab>Plankarta": a label cell and its value.
+        let (kind, heading, _) = section_heading(
+            &Line {
+                text: first.to_string(),
+                ..line.clone()
+            },
+            profile,
+        )?;
+        return Some((kind, heading, Some(collapse(rest))));
+    }
+    if text.len() > MAX_HEADING_BYTES {
         return None;
     }
     let w = &profile.sections;
@@ -417,6 +458,18 @@ fn section_heading(
         }
     }
     None
+}
+
+/// "Label<tab>value" or "Label   value" (a converter's layout mode) → (label, value).
+fn split_first_cell(text: &str) -> Option<(&str, &str)> {
+    let at = text.find('\t').into_iter().chain(text.find("   ")).min()?;
+    let (first, rest) = text.split_at(at);
+    let rest = rest.trim();
+    let wordy = rest
+        .split(['\t', ' '])
+        .next()
+        .is_some_and(|c| c.chars().any(char::is_alphabetic));
+    (!first.trim().is_empty() && wordy).then_some((first.trim(), rest))
 }
 
 /// A tab-separated line whose cells are all short is a table row (its

@@ -27,13 +27,13 @@ pub struct Minutes {
 }
 
 /// Parse minutes with `profile`.
-pub fn parse(lines: &[Line], title: Option<&str>, profile: &Profile) -> Minutes {
+pub fn parse(lines: &[Line], title: Option<&str>, header: &[String], profile: &Profile) -> Minutes {
     let starts = item_starts(lines, profile);
     let head_end = starts.first().map(|s| s.line).unwrap_or(lines.len());
     let head = &lines[..head_end];
     let (toc, toc_lines) = toc(head, profile);
     let mut minutes = Minutes {
-        meeting: meeting(head, title, profile),
+        meeting: meeting(head, title, header, profile),
         toc,
         toc_lines,
         head_end,
@@ -54,26 +54,14 @@ pub fn parse(lines: &[Line], title: Option<&str>, profile: &Profile) -> Minutes 
 }
 
 /// Meeting metadata from the lines before the first item.
-fn meeting(head: &[Line], title: Option<&str>, profile: &Profile) -> Meeting {
+fn meeting(head: &[Line], title: Option<&str>, header: &[String], profile: &Profile) -> Meeting {
     let w = &profile.meeting;
     let months = &profile.text.months;
     let mut m = Meeting::default();
     if let Some(title) = title {
         from_title(&mut m, title, profile);
     }
-    let all_labels: Vec<String> = [
-        &w.date_labels,
-        &w.location_labels,
-        &w.participant_labels,
-        &w.other_labels,
-        &w.time_labels,
-        &w.body_labels,
-        &w.absent_labels,
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .collect();
+    let all_labels = all_meeting_labels(profile);
     let mut absent = Vec::new();
     let mut i = 0;
     while i < head.len() {
@@ -112,7 +100,28 @@ fn meeting(head: &[Line], title: Option<&str>, profile: &Profile) -> Meeting {
     }
     m.participants.retain(|p| !absent.contains(p));
     unlabelled(&mut m, head, profile);
+    from_header(&mut m, header, profile);
     m
+}
+
+/// Body and date from a running header that names them ("Kommunstyrelsen
+/// 12.03.2025", "Byrådet 16-09-2025").
+fn from_header(m: &mut Meeting, header: &[String], profile: &Profile) {
+    let named = header.iter().map(|h| collapse(h)).find_map(|h| {
+        super::history::treatment_line(&h, profile).filter(|t| t.item_number.is_none())
+    });
+    if let Some(t) = named {
+        m.body = m.body.take().or(t.body);
+        m.date = m.date.take().or(t.date);
+    }
+}
+
+/// A letterhead line: the municipality's name ("Egelund Kommune"), never the
+/// title or the body.
+pub fn is_letterhead(text: &str, profile: &Profile) -> bool {
+    text.split_whitespace()
+        .last()
+        .is_some_and(|w| is_phrase(w, &profile.meeting.letterhead_words))
 }
 
 /// Lines of a front page searched for unlabelled meeting facts.
@@ -140,6 +149,19 @@ fn unlabelled(m: &mut Meeting, head: &[Line], profile: &Profile) {
     if m.body.is_none() {
         m.body = front_body(&front, profile);
     }
+    if m.body.is_none() {
+        // A name line above the first labelled line ("Egelund Kommune" /
+        // "Kommunalbestyrelsen" / "Mødedato: …").
+        m.body = front
+            .iter()
+            .take_while(|t| labelled(t, &all_meeting_labels(profile)).is_none())
+            .find(|t| {
+                is_name_line(t)
+                    && !is_letterhead(t, profile)
+                    && phrase(&w.title_prefixes).parse(t).is_err()
+            })
+            .map(|t| collapse(t));
+    }
     if m.location.is_none() {
         m.location = front
             .iter()
@@ -150,6 +172,24 @@ fn unlabelled(m: &mut Meeting, head: &[Line], profile: &Profile) {
             })
             .map(|t| collapse(t));
     }
+}
+
+/// Every meeting label of the profile.
+fn all_meeting_labels(profile: &Profile) -> Vec<String> {
+    let w = &profile.meeting;
+    [
+        &w.date_labels,
+        &w.location_labels,
+        &w.participant_labels,
+        &w.other_labels,
+        &w.time_labels,
+        &w.body_labels,
+        &w.absent_labels,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect()
 }
 
 /// The body on a front page: after a title word on its line ("Møde i
@@ -217,8 +257,12 @@ fn participants(
 ) -> (Vec<String>, usize) {
     let mut used = 0;
     let mut parts: Vec<String> = Vec::new();
-    let one_per_line = value.trim().is_empty();
-    if !one_per_line {
+    // A table of names and roles ("Holmström Anna<tab>ordförande"): one name a line.
+    let table = value.contains('\t') || value.contains("   ");
+    let one_per_line = value.trim().is_empty() || table;
+    if table {
+        parts.push(first_cell(value));
+    } else if !one_per_line {
         parts.push(collapse(value));
     }
     for line in next {
@@ -237,11 +281,24 @@ fn participants(
                 last.push(' ');
                 last.push_str(&collapse(t));
             }
+            _ if table => parts.push(first_cell(t)),
             _ => parts.extend(t.split('\t').map(collapse)),
         }
     }
     let names = parts.iter().flat_map(|p| split_names(p, profile)).collect();
     (names, used)
+}
+
+/// The first cell of a layout line ("Holmström Anna    ordförande" → "Holmström Anna").
+fn first_cell(text: &str) -> String {
+    let t = text.trim();
+    let end = t
+        .find('\t')
+        .into_iter()
+        .chain(t.find("   "))
+        .min()
+        .unwrap_or(t.len());
+    collapse(&t[..end])
 }
 
 /// A line of one list of names: short, capitalised, no sentence.
@@ -376,9 +433,10 @@ fn toc(head: &[Line], profile: &Profile) -> (Vec<TocEntry>, Range<usize>) {
                 page: None,
             });
         } else if let Some((title, page, _)) = toc_entry(&l.text) {
+            let numbered = without_number(&title, profile) != title;
             let title = match pending.take() {
-                Some(p) => format!("{p} {title}"),
-                None => title,
+                Some(p) if !numbered => format!("{p} {title}"),
+                _ => title,
             };
             let title = without_number(&title, profile);
             entries.push(TocEntry {
@@ -467,7 +525,7 @@ mod tests {
             "Manghezi",
             "Fraværende: Ole Hansen",
         ]);
-        let m = meeting(&head, None, p);
+        let m = meeting(&head, None, &[], p);
         assert_eq!(
             m.participants,
             ["Lars Holte", "Jørgen Lerhard", "Anya Krogh Manghezi"]
@@ -479,7 +537,7 @@ mod tests {
             "",
             "Dato: 3. maj 2025",
         ]);
-        let m = meeting(&head, None, p);
+        let m = meeting(&head, None, &[], p);
         assert_eq!(m.participants, ["Anna Berg", "Peter Holm", "Sofie Lund"]);
         assert_eq!(m.date.as_deref(), Some("2025-05-03"));
     }
@@ -508,7 +566,7 @@ mod tests {
             "",
             "Udsat.",
         ]);
-        let m = parse(&l, None, p);
+        let m = parse(&l, None, &[], p);
         assert_eq!(m.items.len(), 2);
         let closed = &m.items[0].0;
         assert!(!closed.public);

@@ -97,9 +97,11 @@ pub fn choose<'p>(lines: &[Line], profiles: &'p Profiles) -> Option<(&'p Profile
 }
 
 /// The title: the first non-blank line that is not a label such as "Bilag 5".
-/// A line among the first few that starts with a title word ("Referat …")
-/// is preferred to a letterhead above it ("Havbjerg Kommune").
-fn title(lines: &[Line], profile: &Profile) -> Option<String> {
+/// The title: among the first few lines, one that starts with a title word
+/// ("Referat …") rather than a letterhead above it ("Havbjerg Kommune"); else
+/// a short cell of the running header ("PROTOKOLL 3/2025"); else the first
+/// line that is not a letterhead.
+fn title(lines: &[Line], header: &[String], profile: &Profile) -> Option<String> {
     let candidates: Vec<String> = lines
         .iter()
         .map(|l| collapse(&l.text))
@@ -115,11 +117,31 @@ fn title(lines: &[Line], profile: &Profile) -> Option<String> {
         .take(TITLE_LINES)
         .collect();
     let prefixes = &profile.meeting.title_prefixes;
+    let titled = |t: &&String| phrase(prefixes)(t.as_str()).is_ok();
+    let header_cell = header.iter().flat_map(|h| cells(h)).find(|c| {
+        c.split_whitespace().count() <= HEADER_TITLE_WORDS && phrase(prefixes)(c.as_str()).is_ok()
+    });
+    let letterhead = |t: &&String| minutes::is_letterhead(t, profile);
     candidates
         .iter()
-        .find(|t| phrase(prefixes)(t.as_str()).is_ok())
-        .or(candidates.first())
+        .find(titled)
         .cloned()
+        .or(header_cell)
+        .or_else(|| candidates.iter().find(|t| !letterhead(t)).cloned())
+        .or_else(|| candidates.first().cloned())
+}
+
+/// A header cell this short can be the title ("PROTOKOLL 3/2025").
+const HEADER_TITLE_WORDS: usize = 4;
+
+/// Cells of a line: tab-separated, or separated by runs of three spaces
+/// (a converter's layout mode).
+fn cells(line: &str) -> Vec<String> {
+    line.split('\t')
+        .flat_map(|c| c.split("   "))
+        .map(collapse)
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 /// Lines from the top searched for a title line.
@@ -158,12 +180,22 @@ pub fn parse_with(doc: &Extracted, profiles: &Profiles, forced: Option<&Profile>
 
 /// Parse with one profile (None: no profile is loaded).
 fn parse_as(doc: &Extracted, chosen: Option<(&Profile, f64)>) -> Document {
-    let lines = match chosen {
-        Some((p, _)) => furniture::strip(&doc.lines, |l| structural(l, p))
-            .into_iter()
-            .filter(|l| !headings::starts_with_any(&l.text, &p.furniture.line_starts))
-            .collect(),
-        None => doc.lines.clone(),
+    let (lines, header) = match chosen {
+        Some((p, _)) => {
+            let mask = furniture::mask(&doc.lines, |l| structural(l, p));
+            let header = furniture::first_page(&doc.lines, &mask);
+            let lines = doc
+                .lines
+                .iter()
+                .zip(&mask)
+                .filter(|(l, furniture)| {
+                    !**furniture && !headings::starts_with_any(&l.text, &p.furniture.line_starts)
+                })
+                .map(|(l, _)| l.clone())
+                .collect();
+            (lines, header)
+        }
+        None => (doc.lines.clone(), Vec::new()),
     };
     let mut out = Document {
         kind: Kind::Unknown,
@@ -182,7 +214,7 @@ fn parse_as(doc: &Extracted, chosen: Option<(&Profile, f64)>) -> Document {
         warnings: Vec::new(),
     };
     match chosen {
-        Some((profile, confidence)) => read(&mut out, &lines, profile, confidence),
+        Some((profile, confidence)) => read(&mut out, &lines, &header, profile, confidence),
         None => {
             out.text = Some(full_text(&lines));
             out.warnings
@@ -241,14 +273,14 @@ fn family(lines: &[Line], profile: &Profile) -> Kind {
 }
 
 /// Read the document with the chosen profile.
-fn read(out: &mut Document, lines: &[Line], profile: &Profile, confidence: f64) {
+fn read(out: &mut Document, lines: &[Line], header: &[String], profile: &Profile, confidence: f64) {
     out.profile = Some(profile.name.clone());
     out.confidence = confidence;
-    out.title = title(lines, profile);
+    out.title = title(lines, header, profile);
     let kind = family(lines, profile);
     match kind {
         Kind::Minutes => {
-            let m = minutes::parse(lines, out.title.as_deref(), profile);
+            let m = minutes::parse(lines, out.title.as_deref(), header, profile);
             out.head = 0..m.head_end;
             out.toc_lines = m.toc_lines;
             out.meeting = Some(m.meeting);
