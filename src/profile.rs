@@ -235,6 +235,12 @@ pub struct ItemWords {
     /// Labels before a case number ("Sagsnr.", "J.nr.").
     #[serde(default)]
     pub case_number_labels: Vec<String>,
+    /// Lines that open a group of closed items ("Lukket referat").
+    #[serde(default)]
+    pub closed_groups: Vec<String>,
+    /// Lines that open a group of public items ("Åbent referat").
+    #[serde(default)]
+    pub open_groups: Vec<String>,
     /// Starts of a line under the heading that marks the item closed
     /// ("Lukket sag", "Sekretessbelagd enligt …").
     #[serde(default)]
@@ -295,8 +301,8 @@ pub struct SectionWords {
     /// Genitive endings removed from a body named before the decision word ("s").
     #[serde(default)]
     pub genitive_endings: Vec<String>,
-    /// Line starts that end a decision's text without a heading of their own
-    /// ("BESLUTNINGSFORSLAG FRA").
+    /// Line starts that end a decision's or other section's text without a
+    /// heading of their own ("BESLUTNINGSFORSLAG FRA", "Besvärsanvisning").
     #[serde(default)]
     pub decision_ends: Vec<String>,
 }
@@ -349,6 +355,10 @@ pub struct OutcomeWords {
     /// Discussion ("drøftede").
     #[serde(default)]
     pub discussed: Vec<String>,
+    /// Formulas that settle a plain approval whatever else the text says
+    /// ("har vedtaget Magistratens indstilling"); checked first.
+    #[serde(default)]
+    pub approved_as_recommended: Vec<String>,
 }
 
 /// Business-case words.

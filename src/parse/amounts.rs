@@ -12,6 +12,11 @@ pub struct FoundAmount {
     pub value: f64,
 }
 
+/// Rounded to hundredths, so "4,1 mio. kr." is 4100000, not 4099999.9999999995.
+fn in_cents(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
 /// Every number followed by a money unit of the profile, in order.
 pub fn find_amounts(text: &str, units: &[MoneyUnit]) -> Vec<FoundAmount> {
     let mut found = Vec::new();
@@ -33,7 +38,7 @@ pub fn find_amounts(text: &str, units: &[MoneyUnit]) -> Vec<FoundAmount> {
                 let end = text.len() - tail.len();
                 found.push(FoundAmount {
                     text: text[i..end].trim().to_string(),
-                    value: value * unit.scale,
+                    value: in_cents(value * unit.scale),
                 });
                 i = end;
                 continue;

@@ -57,12 +57,15 @@ pub fn mask(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<bool> {
         }
     }
     let min_pages = if page_count <= 4 { 2 } else { 3 };
+    // Without a number (a letterhead) a line must top or end most pages.
+    let min_plain = min_pages.max(page_count.div_ceil(2));
     let furniture = |i: usize, l: &Line| {
+        let least = if has_digit(l) { min_pages } else { min_plain };
         edges[i]
             && candidate(l)
             && seen
                 .get(&shape(&l.text))
-                .is_some_and(|on| on.len() >= min_pages)
+                .is_some_and(|on| on.len() >= least)
             && !keep(l)
     };
     lines
@@ -112,14 +115,15 @@ fn at_page_edge(lines: &[Line], pages: &[usize]) -> Vec<bool> {
     edge
 }
 
-/// Lines that can be furniture: short, not table rows, carrying a number
-/// (a date or page number: repeated headings without one are real structure).
+/// Lines that can be furniture: short, not table rows.
 fn candidate(line: &Line) -> bool {
     let t = line.text.trim();
-    !t.is_empty()
-        && !t.contains('\t')
-        && t.split_whitespace().count() <= MAX_WORDS
-        && t.chars().any(|c| c.is_ascii_digit())
+    !t.is_empty() && !t.contains('\t') && t.split_whitespace().count() <= MAX_WORDS
+}
+
+/// The line carries a number (a date or page number).
+fn has_digit(line: &Line) -> bool {
+    line.text.chars().any(|c| c.is_ascii_digit())
 }
 
 /// The line with digits folded, so "Side 3" and "Side 4" are one shape.
@@ -160,26 +164,29 @@ mod tests {
     fn running_headers_go_decision_headings_and_body_lines_stay() {
         let mut lines = Vec::new();
         for n in 1..=4 {
+            let approved = if n <= 2 { "Godkendt" } else { "Taget til efterretning" };
             lines.extend(page(
                 &[
                     &format!("Referat Åbent referat Dato: 12.03.2012 Side {n}"),
+                    "Egelund Kommune",
                     "Beslutning Direktionen den 14-06-2021",
-                    "Godkendt",
-                    "Første linje",
-                    "Anden linje",
+                    approved,
+                    &format!("Første linje på side {n}"),
                     "Tabel 1. Nøgletal for 2025",
-                    "Tredje linje",
-                    "Fjerde linje",
-                    "Femte linje",
+                    &format!("Anden linje på side {n}"),
+                    &format!("Tredje linje på side {n}"),
+                    &format!("Sidste linje på side {n}"),
                 ],
                 n == 1,
             ));
         }
         let kept = strip(&lines, |l| l.text.starts_with("Beslutning"));
         let texts: Vec<&str> = kept.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts.len(), 32);
-        assert!(texts.iter().all(|t| !t.contains("Side")));
+        assert!(texts.iter().all(|t| !t.contains("Side") && !t.contains("Kommune")));
+        assert_eq!(texts.iter().filter(|t| t.starts_with("Beslutning")).count(), 4);
+        assert_eq!(texts.iter().filter(|t| **t == "Godkendt").count(), 2);
         assert_eq!(texts.iter().filter(|t| t.starts_with("Tabel")).count(), 4);
+        assert_eq!(texts.len(), 28);
     }
 
     #[test]

@@ -286,9 +286,10 @@ impl Walker<'_> {
         ));
     }
 
-    /// A line that ends a decision's text without a heading ("BESLUTNINGSFORSLAG FRA …").
+    /// A line that ends a decision's (or other section's) text without a
+    /// heading ("BESLUTNINGSFORSLAG FRA …", "Besvärsanvisning").
     fn ends_decision(&self, text: &str) -> bool {
-        matches!(self.open.role, Role::Decision(_) | Role::EarlierDecision(_))
+        (self.open.heading.is_some() || !matches!(self.open.role, Role::Plain))
             && starts_with_any(text, &self.profile.sections.decision_ends)
     }
 
@@ -300,6 +301,12 @@ impl Walker<'_> {
     /// Close the open section and start `next`.
     fn push(&mut self, mut next: Open) {
         self.quoted = false;
+        let quoted = matches!(self.open.role, Role::Treatment(_))
+            && self.open.lines.iter().any(|l| !l.text.trim().is_empty());
+        if quoted {
+            // The text under the treatment line was its decision; what follows is this meeting's.
+            self.context = Context::Current(None, None);
+        }
         next.earlier = matches!(self.context, Context::Earlier(_));
         let done = std::mem::replace(&mut self.open, next);
         self.sections.push(done);

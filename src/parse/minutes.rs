@@ -39,18 +39,41 @@ pub fn parse(lines: &[Line], title: Option<&str>, header: &[String], profile: &P
         head_end,
         ..Default::default()
     };
+    let closed = closed_groups(lines, minutes.toc_lines.end, profile);
     for (k, start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map(|s| s.line).unwrap_or(lines.len());
-        let it = item(
+        let mut it = item(
             &lines[start.line..end],
             start.number,
             start.title.clone(),
             &minutes.meeting,
             profile,
         );
+        if closed[start.line] {
+            it.public = false;
+        }
         minutes.items.push((it, start.line + 1..end));
     }
     minutes
+}
+
+/// For every line: whether it lies in a group of closed items (after a
+/// "Lukket referat" line, until an "Åbent referat" line), after the TOC.
+fn closed_groups(lines: &[Line], from: usize, profile: &Profile) -> Vec<bool> {
+    let w = &profile.items;
+    let mut closed = false;
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i >= from && is_phrase(&l.text, &w.closed_groups) {
+                closed = true;
+            } else if i >= from && is_phrase(&l.text, &w.open_groups) {
+                closed = false;
+            }
+            closed
+        })
+        .collect()
 }
 
 /// Meeting metadata from the lines before the first item.
@@ -113,6 +136,11 @@ fn from_header(m: &mut Meeting, header: &[String], profile: &Profile) {
     if let Some(t) = named {
         m.body = m.body.take().or(t.body);
         m.date = m.date.take().or(t.date);
+    }
+    if m.date.is_none() {
+        m.date = header
+            .iter()
+            .find_map(|h| find_date(h, &profile.text.months));
     }
 }
 
@@ -209,6 +237,7 @@ fn front_body(front: &[&str], profile: &Profile) -> Option<String> {
         if rest.trim().is_empty()
             && let Some(next) = front.get(k + 1)
             && is_name_line(next)
+            && phrase(prefixes).parse(next).is_err()
         {
             return Some(collapse(next));
         }

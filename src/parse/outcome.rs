@@ -12,7 +12,9 @@ pub fn classify(text: &str, words: &OutcomeWords) -> Outcome {
         list.iter()
             .any(|p| contains_phrase(&lower, &p.to_lowercase()))
     };
-    if has(&words.rejected) {
+    if has(&words.approved_as_recommended) {
+        Outcome::Approved
+    } else if has(&words.rejected) {
         Outcome::Rejected
     } else if has(&words.postponed) {
         Outcome::Postponed
@@ -63,6 +65,7 @@ mod tests {
             change_qualifiers: v(&["dog "]),
             noted: v(&["til efterretning"]),
             discussed: v(&["drøftede"]),
+            approved_as_recommended: v(&["har vedtaget magistratens indstilling"]),
         }
     }
 
@@ -85,6 +88,13 @@ mod tests {
             Outcome::Discussed
         );
         assert_eq!(classify("Intet.", &w), Outcome::Other);
+        assert_eq!(
+            classify(
+                "Tilbagesendes med bemærkning, at byrådet har vedtaget Magistratens indstilling.",
+                &w
+            ),
+            Outcome::Approved
+        );
         assert_eq!(
             classify("Direktionen drøftede indsatsen for udsatte børn.", &w),
             Outcome::Discussed
