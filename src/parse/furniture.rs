@@ -163,7 +163,9 @@ mod tests {
     #[test]
     fn running_headers_go_decision_headings_and_body_lines_stay() {
         let mut lines = Vec::new();
+        let words = ["skolen", "vejen", "havnen", "hallen"];
         for n in 1..=4 {
+            let w = words[n - 1];
             let approved = if n <= 2 { "Godkendt" } else { "Taget til efterretning" };
             lines.extend(page(
                 &[
@@ -171,11 +173,11 @@ mod tests {
                     "Egelund Kommune",
                     "Beslutning Direktionen den 14-06-2021",
                     approved,
-                    &format!("Første linje på side {n}"),
+                    &format!("Første linje om {w}"),
                     "Tabel 1. Nøgletal for 2025",
-                    &format!("Anden linje på side {n}"),
-                    &format!("Tredje linje på side {n}"),
-                    &format!("Sidste linje på side {n}"),
+                    &format!("Anden linje om {w}"),
+                    &format!("Tredje linje om {w}"),
+                    &format!("Sidste linje om {w}"),
                 ],
                 n == 1,
             ));
