@@ -355,10 +355,10 @@ pub struct OutcomeWords {
     /// Discussion ("drøftede").
     #[serde(default)]
     pub discussed: Vec<String>,
-    /// Formulas that settle a plain approval whatever else the text says
-    /// ("har vedtaget Magistratens indstilling"); checked first.
+    /// Set phrases of a layout that carry no outcome and are removed before
+    /// classifying ("Tilbagesendes … med bemærkning, at byrådet har vedtaget …").
     #[serde(default)]
-    pub approved_as_recommended: Vec<String>,
+    pub ignored_formulas: Vec<String>,
 }
 
 /// Business-case words.

@@ -166,7 +166,11 @@ mod tests {
         let words = ["skolen", "vejen", "havnen", "hallen"];
         for n in 1..=4 {
             let w = words[n - 1];
-            let approved = if n <= 2 { "Godkendt" } else { "Taget til efterretning" };
+            let approved = if n <= 2 {
+                "Godkendt"
+            } else {
+                "Taget til efterretning"
+            };
             lines.extend(page(
                 &[
                     &format!("Referat Åbent referat Dato: 12.03.2012 Side {n}"),
@@ -184,8 +188,15 @@ mod tests {
         }
         let kept = strip(&lines, |l| l.text.starts_with("Beslutning"));
         let texts: Vec<&str> = kept.iter().map(|l| l.text.as_str()).collect();
-        assert!(texts.iter().all(|t| !t.contains("Side") && !t.contains("Kommune")));
-        assert_eq!(texts.iter().filter(|t| t.starts_with("Beslutning")).count(), 4);
+        assert!(
+            texts
+                .iter()
+                .all(|t| !t.contains("Side") && !t.contains("Kommune"))
+        );
+        assert_eq!(
+            texts.iter().filter(|t| t.starts_with("Beslutning")).count(),
+            4
+        );
         assert_eq!(texts.iter().filter(|t| **t == "Godkendt").count(), 2);
         assert_eq!(texts.iter().filter(|t| t.starts_with("Tabel")).count(), 4);
         assert_eq!(texts.len(), 28);

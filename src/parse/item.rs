@@ -274,10 +274,19 @@ impl Walker<'_> {
         }
     }
 
-    /// An earlier treatment: a history entry whose text follows.
+    /// An earlier treatment: a history entry whose text follows. A treatment
+    /// named twice (in a list, then heading its block) is one entry.
     fn earlier(&mut self, line: &Line, t: Treatment) {
-        self.history.push(t);
-        let n = self.history.len() - 1;
+        let same = |h: &Treatment| {
+            h.date == t.date && h.item_number.or(t.item_number) == t.item_number.or(h.item_number)
+        };
+        let n = match self.history.iter().position(same) {
+            Some(n) => n,
+            None => {
+                self.history.push(t);
+                self.history.len() - 1
+            }
+        };
         self.context = Context::Earlier(n);
         self.push(Open::new(
             Some(collapse(line.text.trim())),
@@ -289,7 +298,11 @@ impl Walker<'_> {
     /// A line that ends a decision's (or other section's) text without a
     /// heading ("BESLUTNINGSFORSLAG FRA …", "Besvärsanvisning").
     fn ends_decision(&self, text: &str) -> bool {
+        let lines = &self.open.lines;
+        let new_paragraph = lines.last().is_some_and(|l| l.text.trim().is_empty())
+            && lines.iter().any(|l| !l.text.trim().is_empty());
         (self.open.heading.is_some() || !matches!(self.open.role, Role::Plain))
+            && new_paragraph
             && starts_with_any(text, &self.profile.sections.decision_ends)
     }
 

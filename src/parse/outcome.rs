@@ -7,14 +7,15 @@ use crate::record::Outcome;
 /// often contain approval words: "ikke godkendt"), then approval (qualified
 /// by a change phrase or not), orientation, discussion.
 pub fn classify(text: &str, words: &OutcomeWords) -> Outcome {
-    let lower = text.to_lowercase();
+    let mut lower = text.to_lowercase();
+    for formula in &words.ignored_formulas {
+        lower = lower.replace(&formula.to_lowercase(), " ");
+    }
     let has = |list: &[String]| {
         list.iter()
             .any(|p| contains_phrase(&lower, &p.to_lowercase()))
     };
-    if has(&words.approved_as_recommended) {
-        Outcome::Approved
-    } else if has(&words.rejected) {
+    if has(&words.rejected) {
         Outcome::Rejected
     } else if has(&words.postponed) {
         Outcome::Postponed
@@ -65,7 +66,7 @@ mod tests {
             change_qualifiers: v(&["dog "]),
             noted: v(&["til efterretning"]),
             discussed: v(&["drøftede"]),
-            approved_as_recommended: v(&["har vedtaget magistratens indstilling"]),
+            ignored_formulas: v(&["med bemærkning, at"]),
         }
     }
 
@@ -90,7 +91,7 @@ mod tests {
         assert_eq!(classify("Intet.", &w), Outcome::Other);
         assert_eq!(
             classify(
-                "Tilbagesendes med bemærkning, at byrådet har vedtaget Magistratens indstilling.",
+                "Tilbagesendes med bemærkning, at byrådet har godkendt indstillingen.",
                 &w
             ),
             Outcome::Approved
