@@ -44,6 +44,14 @@ x.tmp) and other formats are skipped and counted in the summary.",
     Merge(MergeArgs),
     /// Print the JSON Schema of a record.
     Schema,
+    /// Print the lines the parser sees in a file: page, line, heading level,
+    /// bold, and the text (table cells separated by " | ").
+    #[command(after_help = EXIT_CODES)]
+    Lines(InspectArgs),
+    /// Explain how a file is read: each profile's cue score, the profile that
+    /// won, and the line that opened each item and section.
+    #[command(after_help = EXIT_CODES)]
+    Explain(InspectArgs),
     /// Internal: extract one PDF and print its lines as JSON (run in a child process).
     #[command(hide = true)]
     ExtractPdf {
@@ -71,6 +79,10 @@ pub struct IngestArgs {
     /// Folder of grammar profiles (*.toml). Default: ./grammars if present, else the built-in profiles.
     #[arg(long, value_name = "DIR")]
     pub grammars: Option<PathBuf>,
+    /// Parse every file with this grammar profile (a file stem in the grammar
+    /// folder, e.g. `acadre-da`) instead of detecting the layout.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Seconds allowed for extracting one PDF before it fails with `timeout`.
     #[arg(long, default_value_t = 60, value_name = "SECS")]
     pub timeout: u64,
@@ -93,6 +105,19 @@ pub struct IngestArgs {
     /// No progress and no summary (warnings and errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Options of `referat lines` and `referat explain`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// A .pdf, .txt or .md file.
+    pub file: PathBuf,
+    /// Folder of grammar profiles (*.toml). Default: ./grammars if present, else the built-in profiles.
+    #[arg(long, value_name = "DIR")]
+    pub grammars: Option<PathBuf>,
+    /// Read the file with this profile instead of detecting the layout.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// Options of `referat merge`.

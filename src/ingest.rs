@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 pub struct Options {
     /// PDF extraction limits.
     pub pdf: PdfOptions,
+    /// Parse every file with this profile instead of detecting one (`--profile`).
+    pub profile: Option<String>,
 }
 
 /// Process one file's bytes into its record. Never panics on bad input.
@@ -31,7 +33,7 @@ pub fn process_bytes(
         pages: None,
     };
     match extract::extract(bytes, file.format, &options.pdf, &file.path) {
-        Ok(extracted) => build_record(source, extracted, profiles),
+        Ok(extracted) => build_record_as(source, extracted, profiles, options.profile.as_deref()),
         Err(e) => failed_record(source, &e),
     }
 }
@@ -54,13 +56,21 @@ pub fn process_file(file: &InputFile, profiles: &Profiles, options: &Options) ->
 }
 
 /// Assemble the record from extracted lines.
-pub fn build_record(
+pub fn build_record(source: Source, extracted: extract::Extracted, profiles: &Profiles) -> Record {
+    build_record_as(source, extracted, profiles, None)
+}
+
+/// Assemble the record, parsing with the named profile when one is given
+/// (a name that is not loaded falls back to detection).
+pub fn build_record_as(
     mut source: Source,
     extracted: extract::Extracted,
     profiles: &Profiles,
+    profile: Option<&str>,
 ) -> Record {
     source.pages = extracted.pages;
-    let doc = parse::parse(&extracted, profiles);
+    let forced = profile.and_then(|name| profiles.get(name));
+    let doc = parse::parse_with(&extracted, profiles, forced);
     let lines = &doc.lines;
     let words = profiles
         .profiles

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod error;
 pub mod extract;
 pub mod ingest;
+pub mod inspect;
 pub mod journal;
 pub mod manifest;
 pub mod memory;

@@ -56,10 +56,25 @@ fn exit_code(summary: &Summary, strict: bool) -> u8 {
     }
 }
 
+/// A `--profile` name must be a loaded, concrete profile.
+fn check_profile(profiles: &Profiles, name: Option<&str>) -> anyhow::Result<()> {
+    match name {
+        Some(n) if profiles.get(n).is_none() => {
+            let names: Vec<&str> = profiles.profiles.iter().map(|p| p.name.as_str()).collect();
+            anyhow::bail!(
+                "no grammar profile named {n:?}; loaded: {}",
+                names.join(", ")
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Ingest(args) => {
             let profiles = Profiles::locate(args.grammars.as_deref())?;
+            check_profile(&profiles, args.profile.as_deref())?;
             let jobs = match args.jobs {
                 Some(n) => usize::from(n),
                 None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -74,8 +89,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     pdf: referat::extract::pdf::PdfOptions {
                         timeout_secs: args.timeout,
                     },
+                    profile: args.profile.clone(),
                 },
-                fingerprint: batch::fingerprint(args.grammars.as_deref())?,
+                fingerprint: match &args.profile {
+                    Some(p) => format!("{}+{p}", batch::fingerprint(args.grammars.as_deref())?),
+                    None => batch::fingerprint(args.grammars.as_deref())?,
+                },
             };
             let progress = Progress::new(Mode::detect(args.quiet));
             let summary = batch::run(&args.inputs, &profiles, &options, &progress);
@@ -97,6 +116,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 eprint!("referat: merged {} folders: {summary}", args.inputs.len());
             }
             Ok(exit_code(&summary, args.strict))
+        }
+        Command::Lines(args) => {
+            let extracted = referat::inspect::read(&args.file)?;
+            print!("{}", referat::inspect::lines_report(&extracted));
+            Ok(EXIT_OK)
+        }
+        Command::Explain(args) => {
+            let profiles = Profiles::locate(args.grammars.as_deref())?;
+            check_profile(&profiles, args.profile.as_deref())?;
+            let extracted = referat::inspect::read(&args.file)?;
+            print!(
+                "{}",
+                referat::inspect::explain_report(&extracted, &profiles, args.profile.as_deref())
+            );
+            Ok(EXIT_OK)
         }
         Command::Schema => {
             let schema = schemars::schema_for!(referat::record::Record);

@@ -253,6 +253,10 @@ pub struct Section {
     pub kind: Option<SectionKind>,
     /// Section text.
     pub text: String,
+    /// Line number of the heading that opened the section (for `referat explain`; not written).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub line: Option<u32>,
 }
 
 /// A money amount mentioned in text.

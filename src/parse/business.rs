@@ -414,6 +414,7 @@ fn push_section(
             heading,
             kind: None,
             text,
+            line: None,
         });
     }
 }

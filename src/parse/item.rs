@@ -40,6 +40,8 @@ struct Open {
     lines: Vec<Line>,
     /// Opened inside an earlier treatment's block.
     earlier: bool,
+    /// Line number of the heading that opened it.
+    line: Option<u32>,
 }
 
 impl Open {
@@ -50,6 +52,7 @@ impl Open {
             role,
             lines: Vec::new(),
             earlier: false,
+            line: None,
         }
     }
 }
@@ -78,6 +81,8 @@ struct Walker<'p> {
     closed: bool,
     /// The item is written as treatment blocks, one of them this meeting's.
     blocks: bool,
+    /// Number of the line being read.
+    at: u32,
 }
 
 /// Parse one item from its heading line onwards.
@@ -104,6 +109,7 @@ pub fn item(
         quoted: false,
         closed: false,
         blocks: false,
+        at: 0,
     };
     for line in &lines[body_start..] {
         w.line(line);
@@ -167,6 +173,7 @@ fn title_part(line: &Line, profile: &Profile) -> bool {
 impl Walker<'_> {
     /// Read one line.
     fn line(&mut self, line: &Line) {
+        self.at = line.number;
         let text = line.text.trim();
         if self.quoted
             && text.is_empty()
@@ -321,6 +328,7 @@ impl Walker<'_> {
             self.context = Context::Current(None, None);
         }
         next.earlier = matches!(self.context, Context::Earlier(_));
+        next.line = next.heading.as_ref().map(|_| self.at);
         let done = std::mem::replace(&mut self.open, next);
         self.sections.push(done);
     }
@@ -421,6 +429,7 @@ fn add_section(out: &mut Item, s: Open, meeting: &Meeting, profile: &Profile) {
         heading: s.heading,
         kind: Some(s.kind),
         text,
+        line: s.line,
     });
 }
 

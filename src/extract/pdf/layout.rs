@@ -1067,6 +1067,7 @@ fn paragraphs(lines: &[TLine], stats: &Stats) -> Vec<Para> {
                 let starts_item = text.starts_with("- ")
                     || (is_list_item(&text) && p.x1() - p.x0() < 0.85 * stats.text_width);
                 (l.size - para.size).abs() > 0.6
+                    || ends_line_of_its_own(p, &text, stats)
                     || gap > 1.3 * stats.pitch(l.size)
                     || gap < 0.0
                     || starts_item
@@ -1093,6 +1094,22 @@ fn paragraphs(lines: &[TLine], stats: &Stats) -> Vec<Para> {
     }
     paras
 }
+
+/// The previous line ended a paragraph without a gap under it: it stopped
+/// well short of the text width and the next line starts a new sentence or
+/// entry (a name list, a heading over its text), or it was a contents line
+/// ending in a dotted leader and a page number.
+fn ends_line_of_its_own(prev: &TLine, next: &str, stats: &Stats) -> bool {
+    let prev_text = prev.text();
+    let t = prev_text.trim_end();
+    let contents_line = t.ends_with(|c: char| c.is_ascii_digit()) && t.contains("....");
+    let short = prev.x1() - prev.x0() < SHORT_LINE * stats.text_width;
+    let capital = next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+    contents_line || (short && capital && !t.ends_with(['-', ',']))
+}
+
+/// A line narrower than this share of the text width ends its paragraph.
+const SHORT_LINE: f64 = 0.6;
 
 /// Join two pieces of text across a line break: a break hyphen stays (the
 /// scorer and parser treat "Om-sorg" and "Omsorg" alike) unless it is a soft

@@ -1,0 +1,103 @@
+//! The layout fixtures (one per publishing system, invented content) as
+//! text and as PDFs rendered from them here, ingested by the binary and
+//! scored by the project's scorer against the hand-made gold in
+//! `tests/gold/layouts/`. Needs python3 (`.ci/run` installs it).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+/// Layout fixtures that have gold answers.
+const LAYOUTS: &[&str] = &[
+    "firstagenda-da",
+    "acadre-da",
+    "edoc-da",
+    "edoc-item-da",
+    "sbsys-da",
+    "protokoll-sv",
+    "beslutningsprotokol-da",
+    "pkt-da",
+];
+
+/// Category → F1, and the overall F1, from the scorer's report.
+fn scores(records: &Path, format: &str) -> (Vec<(String, f64)>, f64) {
+    let out = Command::new("python3")
+        .args([
+            "tests/eval/score.py",
+            records.to_str().unwrap(),
+            "tests/gold/layouts",
+            "--format",
+            format,
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    println!("{format}:\n{report}");
+    let overall = report
+        .lines()
+        .find_map(|l| l.split("F1=").nth(1))
+        .and_then(|f| f.split_whitespace().next()?.parse().ok())
+        .expect("overall F1");
+    let categories = report
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with("overall"))
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            Some((cols.first()?.to_string(), cols.get(3)?.parse().ok()?))
+        })
+        .collect();
+    (categories, overall)
+}
+
+#[test]
+fn every_layout_scores_as_text_and_as_pdf() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: python3 is not installed (run .ci/run, which installs it)");
+        return;
+    }
+    let input = tempfile::tempdir().unwrap();
+    for stem in LAYOUTS {
+        let text = std::fs::read_to_string(format!("fixtures/layouts/{stem}.txt")).unwrap();
+        std::fs::write(input.path().join(format!("{stem}.txt")), &text).unwrap();
+        std::fs::write(
+            input.path().join(format!("{stem}.pdf")),
+            common::render_pdf(&text),
+        )
+        .unwrap();
+    }
+    if let Some(keep) = std::env::var_os("REFERAT_KEEP_LAYOUT_PDFS") {
+        // For a profile author: keep the rendered files to look at.
+        for stem in LAYOUTS {
+            let name = format!("{stem}.pdf");
+            std::fs::copy(input.path().join(&name), Path::new(&keep).join(&name)).unwrap();
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_referat"))
+        .args(["ingest", "-q", "--out"])
+        .arg(out.path())
+        .arg(input.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let records = out.path().join("records.jsonl");
+    for format in ["text", "pdf"] {
+        let (categories, overall) = scores(&records, format);
+        assert!(overall >= 0.95, "{format}: overall F1 {overall}");
+        for (category, f1) in categories {
+            assert!(f1 >= 0.85, "{format} {category}: F1 {f1}");
+        }
+    }
+    let body = std::fs::read_to_string(&records).unwrap();
+    for line in body.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(r["kind"], "minutes", "{}", r["source"]["path"]);
+    }
+}
