@@ -44,6 +44,10 @@ pub struct Extracted {
     pub pages: Option<u32>,
     /// Warnings raised while extracting.
     pub warnings: Vec<Issue>,
+    /// PDF: the running headers and footers left out of the first page
+    /// (cells separated by `\t`), where layouts print the title or body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub furniture: Vec<String>,
 }
 
 /// Extract a file's lines, dispatching on its format.

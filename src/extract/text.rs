@@ -19,6 +19,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
         lines,
         pages: None,
         warnings,
+        furniture: Vec::new(),
     })
 }
 

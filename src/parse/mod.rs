@@ -183,7 +183,8 @@ fn parse_as(doc: &Extracted, chosen: Option<(&Profile, f64)>) -> Document {
     let (lines, header) = match chosen {
         Some((p, _)) => {
             let mask = furniture::mask(&doc.lines, |l| structural(l, p));
-            let header = furniture::first_page(&doc.lines, &mask);
+            let mut header = doc.furniture.clone();
+            header.extend(furniture::first_page(&doc.lines, &mask));
             let lines = doc
                 .lines
                 .iter()

@@ -123,7 +123,9 @@ impl Stats {
 }
 
 /// Rebuild the lines of a document from its pages' glyphs.
-pub(super) fn rebuild(pages: &[PageGlyphs]) -> Vec<Line> {
+/// Lines of the document, and the running header/footer lines left out of
+/// its first page (cells joined by `\t`).
+pub(super) fn rebuild(pages: &[PageGlyphs]) -> (Vec<Line>, Vec<String>) {
     let (body, cell_gap) = glyph_stats(pages);
     let mut stats = Stats {
         body,
@@ -134,7 +136,7 @@ pub(super) fn rebuild(pages: &[PageGlyphs]) -> Vec<Line> {
         heading_sizes: Vec::new(),
     };
     let mut lines: Vec<Vec<TLine>> = pages.iter().map(|p| build_lines(p, &stats)).collect();
-    remove_furniture(&mut lines, pages);
+    let furniture = remove_furniture(&mut lines, pages);
     for page_lines in &mut lines {
         let ordered = reading_order(std::mem::take(page_lines));
         *page_lines = ordered;
@@ -196,7 +198,7 @@ pub(super) fn rebuild(pages: &[PageGlyphs]) -> Vec<Line> {
     sizes.sort_by(|a, b| b.total_cmp(a));
     sizes.dedup();
     stats.heading_sizes = sizes;
-    emit(&blocks, &stats)
+    (emit(&blocks, &stats), furniture)
 }
 
 /// Body font size and the cell gap, from all glyphs.
@@ -505,8 +507,10 @@ fn find_gutter(lines: &[TLine]) -> Option<f64> {
 // Page furniture
 
 /// Remove running headers/footers (same text, digits aside, at the same
-/// place on many pages) and lone page numbers at the top or bottom.
-fn remove_furniture(lines: &mut [Vec<TLine>], pages: &[PageGlyphs]) {
+/// place on many pages) and lone page numbers at the top or bottom. Returns
+/// the first page's removed lines, cells joined by tabs.
+fn remove_furniture(lines: &mut [Vec<TLine>], pages: &[PageGlyphs]) -> Vec<String> {
+    let mut first_page = Vec::new();
     let n = lines.len();
     let key = |l: &TLine| -> String {
         l.text()
@@ -563,9 +567,14 @@ fn remove_furniture(lines: &mut [Vec<TLine>], pages: &[PageGlyphs]) {
         }
         drop.sort_unstable();
         for i in drop.into_iter().rev() {
-            lines[p].remove(i);
+            let removed = lines[p].remove(i);
+            if p == 0 {
+                let cells: Vec<&str> = removed.cells.iter().map(|c| c.text.as_str()).collect();
+                first_page.insert(0, cells.join("\t"));
+            }
         }
     }
+    first_page
 }
 
 /// "3", "- 3 -", "Side 3", "Side 3 af 12", "Page 3 of 12". A bare number
@@ -1105,7 +1114,19 @@ fn ends_line_of_its_own(prev: &TLine, next: &str, stats: &Stats) -> bool {
     let contents_line = t.ends_with(|c: char| c.is_ascii_digit()) && t.contains("....");
     let short = prev.x1() - prev.x0() < SHORT_LINE * stats.text_width;
     let capital = next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
-    contents_line || (short && capital && !t.ends_with(['-', ',']))
+    contents_line || (short && capital && !t.ends_with(['-', ','])) || is_label_line(next)
+}
+
+/// "Mødested: …", "Afbud/Fraværende: …": a capitalised label of one to three
+/// words and a colon starts a line of its own.
+fn is_label_line(text: &str) -> bool {
+    let Some((label, _)) = text.split_once(':') else {
+        return false;
+    };
+    let words = label.split_whitespace().count();
+    label.starts_with(char::is_uppercase)
+        && (1..=3).contains(&words)
+        && !label.chars().any(|c| c.is_ascii_digit())
 }
 
 /// A line narrower than this share of the text width ends its paragraph.

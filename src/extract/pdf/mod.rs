@@ -206,7 +206,7 @@ fn extract_unguarded(bytes: &[u8], limits: Limits) -> Result<Extracted, FileErro
         }
         return Err(FileError::PdfNoText);
     }
-    let lines = layout::rebuild(&collected.pages);
+    let (lines, furniture) = layout::rebuild(&collected.pages);
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(FileError::PdfNoText);
     }
@@ -214,6 +214,7 @@ fn extract_unguarded(bytes: &[u8], limits: Limits) -> Result<Extracted, FileErro
         lines,
         pages: Some(loaded.page_count.max(pages)),
         warnings,
+        furniture,
     })
 }
 
