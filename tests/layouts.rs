@@ -111,3 +111,125 @@ fn every_seed_picks_its_family_profile() {
         assert_eq!(chosen.0.name, profile, "{file}");
     }
 }
+
+/// The layout fixtures with hand-made gold (`tests/gold/layouts/`), the
+/// profile each should be read with, and whether that is the fallback.
+const SYSTEMS: &[(&str, &str)] = &[
+    ("firstagenda-da", "firstagenda-da"),
+    ("acadre-da", "acadre-da"),
+    ("edoc-da", "edoc-da"),
+    ("edoc-item-da", "edoc-da"),
+    ("sbsys-da", "sbsys-da"),
+    ("protokoll-sv", "protokoll-sv"),
+];
+
+fn layout_record(stem: &str) -> Record {
+    let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
+    let path = format!("fixtures/layouts/{stem}.txt");
+    let extracted = referat::extract::text::extract(&std::fs::read(&path).unwrap()).unwrap();
+    build_record(source(&path), extracted, &profiles)
+}
+
+fn gold(stem: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(format!("tests/gold/layouts/{stem}.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// (number, case number, public) of every item.
+fn item_keys(items: &[serde_json::Value]) -> Vec<(u64, Option<String>, bool)> {
+    items
+        .iter()
+        .map(|i| {
+            (
+                i["number"].as_u64().unwrap(),
+                i["case_number"].as_str().map(str::to_string),
+                i["public"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Per item: (body, date, outcome) of each decision and (body, date, item) of each earlier treatment.
+type Treatments = Vec<(
+    Vec<(String, String, String)>,
+    Vec<(String, String, Option<u64>)>,
+)>;
+
+fn treatments(items: &[serde_json::Value]) -> Treatments {
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+    items
+        .iter()
+        .map(|i| {
+            let decisions = i["decisions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| (s(&d["body"]), s(&d["date"]), s(&d["outcome"])))
+                .collect();
+            let history = i["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| (s(&h["body"]), s(&h["date"]), h["item_number"].as_u64()))
+                .collect();
+            (decisions, history)
+        })
+        .collect()
+}
+
+#[test]
+fn each_publishing_system_is_recognised_by_its_own_profile() {
+    for (stem, profile) in SYSTEMS {
+        let r = layout_record(stem);
+        assert_eq!(r.profile.as_deref(), Some(*profile), "{stem}");
+        assert_eq!(r.kind, Kind::Minutes, "{stem}");
+        assert!(
+            !r.warnings.iter().any(|w| w.code == "low-confidence"),
+            "{stem}: {:?}",
+            r.warnings
+        );
+    }
+}
+
+#[test]
+fn layouts_no_profile_names_are_read_by_the_generic_grammar() {
+    for stem in ["beslutningsprotokol-da", "pkt-da"] {
+        let r = layout_record(stem);
+        assert_eq!(r.kind, Kind::Minutes, "{stem}");
+        let g = gold(stem);
+        let value = serde_json::to_value(&r).unwrap();
+        let items = value["items"].as_array().unwrap();
+        assert_eq!(
+            item_keys(items),
+            item_keys(g["items"].as_array().unwrap()),
+            "{stem}"
+        );
+    }
+}
+
+#[test]
+fn items_case_numbers_decisions_and_history_match_the_gold() {
+    for (stem, _) in SYSTEMS
+        .iter()
+        .chain(&[("beslutningsprotokol-da", ""), ("pkt-da", "")])
+    {
+        let value = serde_json::to_value(layout_record(stem)).unwrap();
+        let items = value["items"].as_array().unwrap();
+        let g = gold(stem);
+        let gold_items = g["items"].as_array().unwrap();
+        assert_eq!(item_keys(items), item_keys(gold_items), "{stem}: items");
+        assert_eq!(
+            treatments(items),
+            treatments(gold_items),
+            "{stem}: decisions and history"
+        );
+        assert_eq!(
+            value["meeting"]["body"], g["meeting"]["body"],
+            "{stem}: body"
+        );
+        assert_eq!(
+            value["meeting"]["date"], g["meeting"]["date"],
+            "{stem}: date"
+        );
+    }
+}

@@ -28,6 +28,9 @@ use words::{collapse, phrase};
 /// Layout cues are looked for in this many lines from the top: a family shows itself early.
 const DETECT_LINES: usize = 400;
 
+/// Below this share of a profile's cues, a record says it is unsure.
+const LOW_CONFIDENCE: f64 = 0.5;
+
 /// Confidence reported for a document parsed by the generic fallback profile.
 const FALLBACK_CONFIDENCE: f64 = 0.3;
 
@@ -307,11 +310,16 @@ fn read(out: &mut Document, lines: &[Line], header: &[String], profile: &Profile
         out.warnings.push(unknown_layout(
             "no profile recognised the layout; the full text is kept in `text`",
         ));
-    } else if profile.fallback {
+    } else if profile.fallback || confidence < LOW_CONFIDENCE {
+        let how = if profile.fallback {
+            "layout not recognised by a specific profile; parsed from generic cues"
+        } else {
+            "few of the profile's layout cues were found; parsed"
+        };
         out.warnings.push(Issue {
             code: warn::LOW_CONFIDENCE.into(),
             message: format!(
-                "layout not recognised by a specific profile; parsed from generic cues by `{}` (confidence {:.2})",
+                "{how} by `{}` (confidence {:.2})",
                 profile.name, out.confidence
             ),
             location: None,
