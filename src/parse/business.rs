@@ -179,6 +179,14 @@ fn proposal(lines: &[Line], heading: ProposalHeading, profile: &Profile) -> Prop
                 used += 1;
             }
             p.affected_administrations = ticked_names(&cells, &w.name_joiners);
+            if p.affected_administrations.is_empty() && used == 0 {
+                // Listed as plain text under the label ("Berørte forvaltninger:" /
+                // "Økonomiforvaltningen og Socialforvaltningen").
+                let (para, n) = paragraph_from(rest, &body[i + 1..], profile);
+                let lines: Vec<String> = para.iter().map(|l| l.text.clone()).collect();
+                p.affected_administrations = ticked_names(&lines, &w.name_joiners);
+                used = n;
+            }
             i += used;
         } else if labelled(first_cell, &w.payback_labels).is_some() {
             record_payback(
@@ -501,6 +509,30 @@ mod tests {
                 "Teknik- og Miljøforvaltningen (TMF)",
                 "Økonomiforvaltningen (ØKF)"
             ]
+        );
+    }
+
+    #[test]
+    fn affected_administrations_listed_under_the_label() {
+        let profiles = crate::profile::Profiles::builtin();
+        let p = profiles.get("business-cases-da").unwrap();
+        let lines: Vec<Line> = [
+            "Forslag 1 Bedre indkøb",
+            "Berørte forvaltninger:",
+            "Økonomiforvaltningen og Socialforvaltningen",
+            "",
+            "Kort resumé: Forslaget sparer penge.",
+        ]
+        .iter()
+        .map(|t| Line {
+            text: t.to_string(),
+            ..Default::default()
+        })
+        .collect();
+        let c = parse(&lines, p);
+        assert_eq!(
+            c.proposals[0].0.affected_administrations,
+            ["Økonomiforvaltningen", "Socialforvaltningen"]
         );
     }
 
