@@ -71,6 +71,33 @@ const TOKENS: &[&str] = &[
     "\x0c",
     "Item ",
     "Decision of the Board on 2024-01-05",
+    "715. ",
+    "39 § ",
+    "§ ",
+    "Sag ",
+    "Pkt. ",
+    "EMN-2025-003383",
+    "00.01.00-A00-1-15",
+    "19/00.00.01/2025",
+    "Sagsnr.: ",
+    "Dok.nr.: ",
+    "Beslutninger",
+    "Beslutning: ",
+    "Økonomiudvalgets beslutning den ",
+    "03.09.2025",
+    "Beslutning fra mødet den 29. januar 2025, punkt 3:",
+    "Tekniska nämnden 28.1.2025 § 6",
+    "Kommunalbestyrelsen den 30. januar 2012 Punkt 5",
+    "Sagsforløb",
+    "Udvalg: ",
+    "Punktnummer: ",
+    "Lukket referat",
+    "Åbent referat",
+    "Beslut:",
+    "Godkändes.",
+    "Side 3 af 9",
+    "   ",
+    "(formand)",
 ];
 
 fn source() -> Source {
@@ -96,6 +123,18 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
         run(&text);
+    }
+
+    #[test]
+    fn every_profile_reads_grammar_shaped_text_without_panicking(parts in prop::collection::vec(prop::sample::select(TOKENS), 0..120)) {
+        let text = parts.concat();
+        if let Ok(extracted) = referat::extract::text::extract(text.as_bytes()) {
+            for p in &PROFILES.profiles {
+                let doc = referat::parse::parse_with(&extracted, &PROFILES, Some(p));
+                let _ = referat::inspect::explain_report(&extracted, &PROFILES, Some(&p.name));
+                prop_assert!(doc.lines.len() <= extracted.lines.len());
+            }
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn scores(records: &Path, format: &str) -> Vec<(String, f64)> {
 }
 
 #[test]
-fn text_seeds_score_at_least_095_everywhere() {
+fn seeds_score_at_least_095_everywhere_as_text_and_pdf() {
     if Command::new("python3").arg("--version").output().is_err() {
         eprintln!("SKIPPED: python3 is not installed (run .ci/run, which installs it)");
         return;
@@ -50,10 +50,15 @@ fn text_seeds_score_at_least_095_everywhere() {
         .unwrap();
     assert!(status.success());
     let records = out.path().join("records.jsonl");
-    let text = scores(&records, "text");
-    assert!(text.len() >= 15, "{text:?}");
-    for (category, f1) in &text {
-        let bar = if category == "table.cells" { 0.0 } else { 0.95 };
-        assert!(*f1 >= bar, "text {category}: F1 {f1} < {bar}");
+    for format in ["text", "pdf"] {
+        let scored = scores(&records, format);
+        assert!(scored.len() >= 15, "{format}: {scored:?}");
+        assert!(
+            scored.iter().any(|(c, _)| c == "table.cells"),
+            "{format}: tables are scored"
+        );
+        for (category, f1) in &scored {
+            assert!(*f1 >= 0.95, "{format} {category}: F1 {f1} < 0.95");
+        }
     }
 }
