@@ -261,7 +261,17 @@ fn family(lines: &[Line], profile: &Profile) -> Kind {
         ProfileKind::Minutes => Kind::Minutes,
         ProfileKind::BusinessCases => Kind::BusinessCases,
         ProfileKind::Auto => {
-            let items = headings::item_starts(lines, profile).len();
+            let starts = headings::item_starts(lines, profile);
+            let worded = starts
+                .iter()
+                .any(|s| headings::worded_heading(&lines[s.line], profile).is_some());
+            // Numbered headings alone ("1. Introduction") make a report, not
+            // minutes: a decision, a case number or a meeting label must show too.
+            let items = if worded || shows_minutes(lines, profile) {
+                starts.len()
+            } else {
+                0
+            };
             let proposals = lines
                 .iter()
                 .filter(|l| business::proposal_heading(&l.text, &profile.proposals).is_some())
@@ -275,6 +285,33 @@ fn family(lines: &[Line], profile: &Profile) -> Kind {
             }
         }
     }
+}
+
+/// Lines only minutes have (a decision heading, a case number, a meeting
+/// label), at least two of them.
+fn shows_minutes(lines: &[Line], profile: &Profile) -> bool {
+    let w = &profile.meeting;
+    let labels: Vec<String> = [&w.date_labels, &w.location_labels, &w.participant_labels]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let evidence = |l: &&Line| {
+        let t = l.text.trim();
+        (t.len() < 200 && decisions::decision_heading(t, profile).is_some())
+            || profile.case_number_shapes.as_ref().is_some_and(|s| {
+                words::case_number_line(t, &profile.items.case_number_labels, s).is_some()
+            })
+            || words::phrase(&labels)(t).is_ok_and(|(rest, _)| {
+                // "Mødedato: …", "Date 5 January 2024"; not "Present work …"
+                // or "date-format 3 4".
+                let v = rest.trim_start_matches([' ', ':', '\t']);
+                rest.starts_with([' ', ':', '\t'])
+                    && !v.is_empty()
+                    && (rest.trim_start().starts_with(':') || v.chars().any(|c| c.is_ascii_digit()))
+            })
+    };
+    lines.iter().filter(evidence).take(2).count() == 2
 }
 
 /// Read the document with the chosen profile.
