@@ -61,9 +61,28 @@ fn prefix_form(text: &str, profile: &Profile) -> Option<DecisionHead> {
 /// "<Body>s beslutning den <date> [Punkt N] [text]".
 fn body_first_form(text: &str, profile: &Profile) -> Option<DecisionHead> {
     let words = &profile.sections;
+    let text = text.trim_end_matches(':').trim_end();
     let lower = text.to_lowercase();
     for word in &words.decision_after_body {
-        let needle = format!(" {} ", word.to_lowercase());
+        let word = word.to_lowercase();
+        // "FORRETNINGSUDVALGETS BESLUTNING", "Bestyrelsens beslutning:": the
+        // meeting's date.
+        if let Some(before) = lower.strip_suffix(&word).filter(|b| b.ends_with(' '))
+            && text.is_char_boundary(before.len())
+            && plausible_body(text[..before.len()].trim())
+            && text[..before.len()]
+                .trim()
+                .ends_with(genitive(&words.genitive_endings))
+        {
+            return Some(DecisionHead {
+                body: Some(strip_genitive(
+                    text[..before.len()].trim(),
+                    &words.genitive_endings,
+                )),
+                ..Default::default()
+            });
+        }
+        let needle = format!(" {word} ");
         let Some(at) = lower.find(&needle) else {
             continue;
         };
@@ -119,13 +138,23 @@ fn plausible_body(text: &str) -> bool {
     (1..=6).contains(&words) && text.starts_with(char::is_uppercase)
 }
 
+/// A predicate: the word ends in one of the genitive endings (either case).
+fn genitive(endings: &[String]) -> impl Fn(char) -> bool + '_ {
+    move |c: char| {
+        endings
+            .iter()
+            .any(|e| e.chars().last().is_some_and(|l| l.eq_ignore_ascii_case(&c)))
+    }
+}
+
 /// "Økonomiudvalgets" → "Økonomiudvalget".
 fn strip_genitive(body: &str, endings: &[String]) -> String {
     let body = title_case_if_shouting(body);
+    let body = body.as_str();
     endings
         .iter()
         .find_map(|e| body.strip_suffix(e.as_str()).map(str::to_string))
-        .unwrap_or(body)
+        .unwrap_or_else(|| body.to_string())
 }
 
 /// Split "Direktionen den 14-06-2021 rest" into body, date and what follows.
@@ -276,6 +305,15 @@ mod tests {
             head(Some("Byrådet"), Some("2025-09-17"), Some("Godkendt."))
         );
         assert_eq!(d("Beslutningen blev taget"), None);
+        assert_eq!(
+            d("FORRETNINGSUDVALGETS BESLUTNING"),
+            head(Some("Forretningsudvalget"), None, None)
+        );
+        assert_eq!(
+            d("Bestyrelsens beslutning:"),
+            head(Some("Bestyrelsen"), None, None)
+        );
+        assert_eq!(d("Det var en god beslutning"), None);
         assert_eq!(
             d("Beslutning fra mødet den 29. januar 2025, punkt 3:"),
             None

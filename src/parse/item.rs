@@ -7,7 +7,7 @@ use super::headings::{self, starts_with_any};
 use super::history::{section_entries, treatment_line};
 use super::outcome::classify;
 use super::text::assemble;
-use super::words::{case_number_line, collapse, is_phrase, strip_phrase};
+use super::words::{self, case_number_line, collapse, is_phrase, strip_phrase};
 use crate::extract::Line;
 use crate::profile::Profile;
 use crate::record::{Amount, Decision, Item, Location, Meeting, Section, SectionKind, Treatment};
@@ -83,6 +83,8 @@ struct Walker<'p> {
     blocks: bool,
     /// Number of the line being read.
     at: u32,
+    /// The last line was a case-number label alone ("JOURNALNUMMER").
+    case_label: bool,
 }
 
 /// Parse one item from its heading line onwards.
@@ -110,6 +112,7 @@ pub fn item(
         closed: false,
         blocks: false,
         at: 0,
+        case_label: false,
     };
     for line in &lines[body_start..] {
         w.line(line);
@@ -175,6 +178,20 @@ impl Walker<'_> {
     fn line(&mut self, line: &Line) {
         self.at = line.number;
         let text = line.text.trim();
+        if self.case_label && !text.is_empty() {
+            self.case_label = false;
+            let token = text.split_whitespace().next().unwrap_or("");
+            if self.case_number.is_none()
+                && words::is_reference(token)
+                && text.split_whitespace().count() == 1
+            {
+                self.case_number = Some(token.to_string());
+                return;
+            }
+        }
+        if is_phrase(text, &self.profile.items.case_number_labels) {
+            self.case_label = true;
+        }
         if self.quoted
             && text.is_empty()
             && self.open.lines.iter().any(|l| !l.text.trim().is_empty())

@@ -40,6 +40,7 @@ pub fn parse(lines: &[Line], title: Option<&str>, header: &[String], profile: &P
         ..Default::default()
     };
     let closed = closed_groups(lines, minutes.toc_lines.end, profile);
+    let mut body_from_decisions = None;
     for (k, start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map(|s| s.line).unwrap_or(lines.len());
         let mut it = item(
@@ -52,7 +53,21 @@ pub fn parse(lines: &[Line], title: Option<&str>, header: &[String], profile: &P
         if closed[start.line] {
             it.public = false;
         }
+        if minutes.meeting.body.is_none() {
+            body_from_decisions =
+                body_from_decisions.or_else(|| it.decisions.iter().find_map(|d| d.body.clone()));
+        }
         minutes.items.push((it, start.line + 1..end));
+    }
+    // No body on the front page: the one the decision headings name
+    // ("Bestyrelsens beslutning") is the meeting's.
+    if let Some(body) = body_from_decisions {
+        for (it, _) in &mut minutes.items {
+            for d in it.decisions.iter_mut().filter(|d| d.body.is_none()) {
+                d.body = Some(body.clone());
+            }
+        }
+        minutes.meeting.body = Some(body);
     }
     minutes
 }
@@ -253,11 +268,20 @@ fn is_name_line(text: &str) -> bool {
         && !text.chars().any(|c| c.is_ascii_digit() || c == ':')
 }
 
-/// Body and date from a title "REFERAT <body> d. <date>".
+/// Body and date from a title "REFERAT <body> d. <date>", or "<body> -
+/// Referat fra mødet den <date>".
 fn from_title(m: &mut Meeting, title: &str, profile: &Profile) {
     let w = &profile.meeting;
     let months = &profile.text.months;
-    let Ok((rest, _)) = phrase(&w.title_prefixes).parse(title.trim()) else {
+    let title = title.trim();
+    let Ok((rest, _)) = phrase(&w.title_prefixes).parse(title) else {
+        if let Some((body, tail)) = title.split_once(" - ").or_else(|| title.split_once(" – "))
+            && phrase(&w.title_prefixes).parse(tail.trim()).is_ok()
+            && is_name_line(body)
+        {
+            m.body = Some(collapse(body));
+            m.date = find_date(tail, months);
+        }
         return;
     };
     let body: Vec<&str> = rest
@@ -269,7 +293,11 @@ fn from_title(m: &mut Meeting, title: &str, profile: &Profile) {
                 && !t.starts_with(|c: char| c.is_ascii_digit())
         })
         .collect();
-    if !body.is_empty() {
+    // "Referat af bestyrelsesmøde i …" names a meeting, not a body.
+    if body
+        .first()
+        .is_some_and(|w| w.starts_with(char::is_uppercase))
+    {
         m.body = Some(title_case_if_shouting(&body.join(" ")));
     }
     m.date = find_date(rest, months);
@@ -416,6 +444,14 @@ fn without_number(title: &str, profile: &Profile) -> String {
         .unwrap_or_else(|| title.to_string())
 }
 
+/// "Title 12" → ("Title", 12): a title and a page number after a space.
+fn trailing_page(text: &str) -> Option<(String, u32)> {
+    let t = collapse(text);
+    let (title, page) = t.rsplit_once(' ')?;
+    let page: u32 = page.parse().ok().filter(|_| page.len() <= 3)?;
+    (title.chars().any(char::is_alphabetic)).then(|| (title.to_string(), page))
+}
+
 /// Table of contents after the TOC heading, and the lines it spans. Entries
 /// with page numbers where the layout prints them (a title wrapped over two
 /// lines is one entry), else one title a line.
@@ -442,7 +478,13 @@ fn toc(head: &[Line], profile: &Profile) -> (Vec<TocEntry>, Range<usize>) {
         .position(|l| labelled(&l.text, &labels).is_some())
         .map_or(head.len(), |k| start + 1 + k);
     let region = &head[start + 1..end];
-    let paged = region.iter().any(|l| toc_entry(&l.text).is_some());
+    let trailing: Vec<Option<(String, u32)>> =
+        region.iter().map(|l| trailing_page(&l.text)).collect();
+    let filled = region.iter().filter(|l| !l.text.trim().is_empty()).count();
+    // "34. Meddelelser fra borgmesteren 1": page numbers without a leader,
+    // when nearly every entry ends in one.
+    let bare_pages = filled >= 2 && trailing.iter().flatten().count() * 3 >= filled * 2;
+    let paged = bare_pages || region.iter().any(|l| toc_entry(&l.text).is_some());
     let mut entries = Vec::new();
     let mut pending: Option<String> = None;
     for l in region {
@@ -461,7 +503,10 @@ fn toc(head: &[Line], profile: &Profile) -> (Vec<TocEntry>, Range<usize>) {
                 title: without_number(&t, profile),
                 page: None,
             });
-        } else if let Some((title, page, _)) = toc_entry(&l.text) {
+        } else if let Some((title, page)) = toc_entry(&l.text)
+            .map(|(t, p, _)| (t, p))
+            .or_else(|| trailing_page(&l.text).filter(|_| bare_pages))
+        {
             let numbered = without_number(&title, profile) != title;
             let title = match pending.take() {
                 Some(p) if !numbered => format!("{p} {title}"),

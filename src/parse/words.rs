@@ -87,10 +87,23 @@ pub fn find_case_number<'a>(text: &'a str, shapes: &Regex) -> Option<&'a str> {
 pub fn case_number_line<'a>(text: &'a str, labels: &[String], shapes: &Regex) -> Option<&'a str> {
     let t = text.trim();
     if let Some(value) = labelled(t, labels) {
-        let n = find_case_number(value, shapes)?;
-        return value.starts_with(n).then_some(n);
+        return match find_case_number(value, shapes) {
+            Some(n) if value.starts_with(n) => Some(n),
+            // After a label, any number-like token is the case number as printed.
+            _ => value.split_whitespace().next().filter(|v| is_reference(v)),
+        };
     }
     find_case_number(t, shapes).filter(|n| n.len() == t.trim_end_matches('.').len())
+}
+
+/// A token that can be a journal number after its label: at least four
+/// digits, and only digits, letters and `./-`.
+pub fn is_reference(token: &str) -> bool {
+    token.chars().filter(char::is_ascii_digit).count() >= 4
+        && token
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | '-'))
+        && !token.ends_with(['.', '-', '/'])
 }
 
 /// A date in digits: "14-06-2021", "14.06.2021", "14/6 2021", "2024-01-05", two-digit years.
@@ -307,6 +320,8 @@ mod tests {
         assert_eq!(line("J.nr.: 00.01.00-A00-1-15"), Some("00.01.00-A00-1-15"));
         assert_eq!(line("Sagsnr. 12/27845"), Some("12/27845"));
         assert_eq!(line("21/9445 og mere"), None);
+        assert_eq!(line("Journalnummer: 12345678"), Some("12345678"));
+        assert_eq!(line("Sagsnr.: se bilag"), None);
         assert_eq!(line("2024"), None);
         assert_eq!(line("14-06-2021"), None);
         assert_eq!(line("2025-2028"), None);
