@@ -185,6 +185,9 @@ pub struct MeetingWords {
     /// Role words dropped from participant lists ("formand", "ordförande").
     #[serde(default)]
     pub participant_roles: Vec<String>,
+    /// Words for "meeting" after a body in a title ("… Forretningsudvalgets møde").
+    #[serde(default)]
+    pub meeting_words: Vec<String>,
     /// Last words of a letterhead line ("Kommune"): never the title or the body.
     #[serde(default)]
     pub letterhead_words: Vec<String>,

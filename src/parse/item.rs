@@ -325,9 +325,11 @@ impl Walker<'_> {
         let lines = &self.open.lines;
         let new_paragraph = lines.last().is_some_and(|l| l.text.trim().is_empty())
             && lines.iter().any(|l| !l.text.trim().is_empty());
+        let in_decision = matches!(self.open.role, Role::Decision(_) | Role::EarlierDecision(_));
         (self.open.heading.is_some() || !matches!(self.open.role, Role::Plain))
             && new_paragraph
-            && starts_with_any(text, &self.profile.sections.decision_ends)
+            && (starts_with_any(text, &self.profile.sections.decision_ends)
+                || (in_decision && is_capital_heading(text)))
     }
 
     /// The case number on a line, by the profile's labels and shapes.
@@ -448,6 +450,22 @@ fn add_section(out: &mut Item, s: Open, meeting: &Meeting, profile: &Profile) {
         text,
         line: s.line,
     });
+}
+
+/// A heading in capitals the profile does not know ("POLITISK BEHANDLING"):
+/// two to six words, no digits, no sentence end.
+fn is_capital_heading(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (2..=6).contains(&words)
+        && text.chars().filter(|c| c.is_alphabetic()).count() >= 6
+        && text
+            .chars()
+            .all(|c| c.is_uppercase() || c == ' ' || c == '-' || c == '&')
+}
+
+/// A section heading of the profile (never page furniture, however often it repeats).
+pub fn is_section_heading(line: &Line, profile: &Profile) -> bool {
+    section_heading(line, profile).is_some() || is_phrase(&line.text, &profile.history.headings)
 }
 
 /// Recognise a section heading line by the profile's words: kind, printed

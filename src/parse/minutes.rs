@@ -265,7 +265,9 @@ fn is_name_line(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     (1..=5).contains(&words.len())
         && words[0].starts_with(char::is_uppercase)
-        && !text.chars().any(|c| c.is_ascii_digit() || c == ':')
+        && !text
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, ':' | '·' | '|' | '•'))
 }
 
 /// Body and date from a title "REFERAT <body> d. <date>", or "<body> -
@@ -293,12 +295,26 @@ fn from_title(m: &mut Meeting, title: &str, profile: &Profile) {
                 && !t.starts_with(|c: char| c.is_ascii_digit())
         })
         .collect();
-    // "Referat af bestyrelsesmøde i …" names a meeting, not a body.
+    // "Referat af bestyrelsesmøde i …" names a meeting, not a body;
+    // "REFERAT FRA FORRETNINGSUDVALGETS MØDE" names the body in the genitive.
+    let mut body: Vec<String> = body.iter().map(|w| title_case_if_shouting(w)).collect();
+    if body.len() >= 2
+        && body
+            .last()
+            .is_some_and(|last| is_phrase(last, &w.meeting_words))
+    {
+        body.pop();
+        if let Some(last) = body.last_mut()
+            && let Some(stem) = last.strip_suffix('s')
+        {
+            *last = stem.to_string();
+        }
+    }
     if body
         .first()
         .is_some_and(|w| w.starts_with(char::is_uppercase))
     {
-        m.body = Some(title_case_if_shouting(&body.join(" ")));
+        m.body = Some(body.join(" "));
     }
     m.date = find_date(rest, months);
 }
@@ -399,11 +415,22 @@ fn split_names(text: &str, profile: &Profile) -> Vec<String> {
 fn without_role_remarks(text: &str, roles: &[String]) -> String {
     if let Some((name, remark)) = text.split_once('(')
         && let Some((inside, after)) = remark.split_once(')')
-        && is_phrase(inside, roles)
+        && (is_phrase(inside, roles) || is_party(inside))
     {
         return format!("{}{}", name.trim_end(), after);
     }
-    text.to_string()
+    // "skoleleder Hans Ulrik Berg", "Direktør Claus Nyborg": a title before the name.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.iter().position(|w| w.starts_with(char::is_uppercase)) {
+        Some(k) if k > 0 && words.len() - k >= 2 => words[k..].join(" "),
+        _ => text.to_string(),
+    }
+}
+
+/// A party letter after a name: "(A)", "(SF)", "(Ø)".
+fn is_party(text: &str) -> bool {
+    let t = text.trim();
+    (1..=3).contains(&t.chars().count()) && t.chars().all(char::is_uppercase)
 }
 
 /// A list part that is a role phrase with more words ("ersättare för Berg").

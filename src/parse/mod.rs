@@ -237,6 +237,7 @@ fn structural(line: &Line, profile: &Profile) -> bool {
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
         .trim_start();
     line.heading.is_some()
+        || item::is_section_heading(line, profile)
         || headings::starts_with_any(numbered_title, &profile.proposals.section_titles)
         || decisions::decision_heading(text, profile).is_some()
         || history::treatment_line(text, profile).is_some_and(|t| t.item_number.is_some())
