@@ -101,3 +101,22 @@ fn every_layout_scores_as_text_and_as_pdf() {
         assert_eq!(r["kind"], "minutes", "{}", r["source"]["path"]);
     }
 }
+
+/// For profile authors: render every `.txt` in `$REFERAT_RENDER_DIR` to a PDF
+/// beside it, to try a new layout's PDF path (`cargo test --test layouts_pdf
+/// -- --ignored`).
+#[test]
+#[ignore = "a tool: renders the .txt files of $REFERAT_RENDER_DIR to PDF"]
+fn render_a_folder_of_text_to_pdf() {
+    let Some(dir) = std::env::var_os("REFERAT_RENDER_DIR") else {
+        eprintln!("set REFERAT_RENDER_DIR to a folder of .txt files");
+        return;
+    };
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(path.with_extension("pdf"), common::render_pdf(&text)).unwrap();
+        }
+    }
+}

@@ -489,9 +489,8 @@ fn section_heading(
         )?;
         return Some((kind, heading, Some(collapse(rest))));
     }
-    if text.len() > MAX_HEADING_BYTES {
-        return None;
-    }
+    // "Baggrund: <a whole paragraph>" may be long; a bare heading is not.
+    let long = text.len() > MAX_HEADING_BYTES;
     let w = &profile.sections;
     let kinds = [
         (SectionKind::Background, &w.background),
@@ -501,10 +500,10 @@ fn section_heading(
         (SectionKind::Other, &w.other),
     ];
     for (kind, words) in kinds {
-        if is_phrase(text, words) {
+        if !long && is_phrase(text, words) {
             return Some((kind, collapse(text.trim_end_matches(':')), None));
         }
-        let marked = line.heading.is_some() || line.bold;
+        let marked = !long && (line.heading.is_some() || line.bold);
         for word in words.iter() {
             // "Indstilling: At …", or two headings a layout ran together:
             // "Sagsfremstilling Status fra KOMBIT" (a marked heading line only).
@@ -604,9 +603,13 @@ fn strip_attachment_label(text: &str, profile: &Profile) -> String {
     for word in &profile.sections.attachments {
         if let Some(rest) = strip_phrase(t, word) {
             let rest = rest.trim_start();
-            let digits = rest.chars().take_while(char::is_ascii_digit).count();
-            if digits > 0 {
-                t = rest[digits..].trim_start_matches([':', '.', ')', ' ', '-', '–']);
+            // "Bilag 2:", "Bilag 2.1:", "Bilag 3)".
+            let number = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .count();
+            if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                t = rest[number..].trim_start_matches([':', '.', ')', ' ', '-', '–']);
             }
         }
     }

@@ -557,8 +557,14 @@ fn remove_furniture(lines: &mut [Vec<TLine>], pages: &[PageGlyphs]) -> Vec<Strin
         let m = lines[p].len();
         let mut drop: Vec<usize> = Vec::new();
         for (i, k, y) in mine {
-            let repeated = n >= 2 && counts.get(&(k.clone(), y)).copied().unwrap_or(0) >= needed;
             let edge = i == 0 || i + 1 == m;
+            // Without a number (a page number, a date) only the outermost line
+            // can be a running header: a section heading that starts every
+            // page ("BAGGRUND OG FORMÅL") is content.
+            let numbered = k.contains('#');
+            let repeated = n >= 2
+                && (numbered || edge)
+                && counts.get(&(k.clone(), y)).copied().unwrap_or(0) >= needed;
             let page_number =
                 edge && zone(&lines[p][i], h) && is_page_number(&lines[p][i].text(), n);
             if repeated || page_number {
@@ -1123,10 +1129,12 @@ fn is_label_line(text: &str) -> bool {
     let Some((label, _)) = text.split_once(':') else {
         return false;
     };
-    let words = label.split_whitespace().count();
+    let words: Vec<&str> = label.split_whitespace().collect();
+    // "Bilag 2.3:" may carry a number after its word.
+    let numbered = words.len() == 2 && words[1].chars().all(|c| c.is_ascii_digit() || c == '.');
     label.starts_with(char::is_uppercase)
-        && (1..=3).contains(&words)
-        && !label.chars().any(|c| c.is_ascii_digit())
+        && (1..=3).contains(&words.len())
+        && (numbered || !label.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// A line narrower than this share of the text width ends its paragraph.
