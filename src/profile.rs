@@ -426,6 +426,12 @@ pub struct AmountWords {
     /// ISO currency of the units.
     #[serde(default)]
     pub currency: Option<String>,
+    /// Units printed before the number ("kr. 450.000").
+    #[serde(default)]
+    pub prefix_units: Vec<String>,
+    /// Multipliers after a number with a prefix unit ("kr. 4,2 mio.").
+    #[serde(default)]
+    pub multipliers: Vec<MoneyUnit>,
 }
 
 /// Table words.

@@ -1,7 +1,7 @@
 //! Money amounts in running text ("255.000 kr.", "1,5 mio. kr.", "600 t.kr.").
 
 use super::words::{danish_number, strip_phrase};
-use crate::profile::MoneyUnit;
+use crate::profile::{AmountWords, MoneyUnit};
 
 /// A money amount found in text: as printed and its value in the base currency.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +17,25 @@ fn in_cents(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
+/// Every money amount of the profile's words in order: a number followed by
+/// a unit ("1,5 mio. kr."), or after a prefix unit ("kr. 450.000", "kr. 4,2
+/// mio.").
+pub fn find_amounts_with(text: &str, words: &AmountWords) -> Vec<FoundAmount> {
+    find(text, &words.units, &words.prefix_units, &words.multipliers)
+}
+
 /// Every number followed by a money unit of the profile, in order.
 pub fn find_amounts(text: &str, units: &[MoneyUnit]) -> Vec<FoundAmount> {
+    find(text, units, &[], &[])
+}
+
+/// The scanner behind both: suffix units, or a prefix unit before the number.
+fn find(
+    text: &str,
+    units: &[MoneyUnit],
+    prefixes: &[String],
+    multipliers: &[MoneyUnit],
+) -> Vec<FoundAmount> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < text.len() {
@@ -43,12 +60,42 @@ pub fn find_amounts(text: &str, units: &[MoneyUnit]) -> Vec<FoundAmount> {
                 i = end;
                 continue;
             }
+            if let Some(start) = prefix_before(&text[..i], prefixes) {
+                let (scale, tail) = longest_unit(after, multipliers)
+                    .map_or((1.0, rest), |(m, tail)| (m.scale, tail));
+                let end = text.len() - tail.len();
+                found.push(FoundAmount {
+                    text: text[start..end].trim().to_string(),
+                    value: in_cents(value * scale),
+                });
+                i = end;
+                continue;
+            }
             i = text.len() - rest.len();
             continue;
         }
         i += c.len_utf8();
     }
     found
+}
+
+/// Where a prefix unit ("kr. ") ends `before`, if one does.
+fn prefix_before(before: &str, prefixes: &[String]) -> Option<usize> {
+    let trimmed = before.trim_end_matches([' ', '\u{a0}']);
+    if trimmed.len() == before.len() {
+        return None;
+    }
+    prefixes.iter().find_map(|p| {
+        let start = trimmed.len().checked_sub(p.len())?;
+        if !trimmed.is_char_boundary(start) {
+            return None;
+        }
+        let word_start = trimmed[..start]
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric());
+        (trimmed[start..].eq_ignore_ascii_case(p) && word_start).then_some(start)
+    })
 }
 
 /// The longest unit at the start of `input`.
@@ -65,6 +112,20 @@ fn longest_unit<'a, 'u>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_units_and_multipliers() {
+        let profiles = crate::profile::Profiles::builtin();
+        let words = &profiles.get("generic").unwrap().amounts;
+        let values: Vec<f64> = find_amounts_with(
+            "Prisen er kr. 450.000, i alt kr. 4,2 mio.; møde på å 12 timer og 600 t.kr.",
+            words,
+        )
+        .iter()
+        .map(|a| a.value)
+        .collect();
+        assert_eq!(values, [450_000.0, 4_200_000.0, 600_000.0]);
+    }
 
     fn units() -> Vec<MoneyUnit> {
         [

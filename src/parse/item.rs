@@ -1,7 +1,7 @@
 //! One agenda item: its heading, case number, sections, decisions (one per
 //! treatment), earlier treatments and amounts.
 
-use super::amounts::find_amounts;
+use super::amounts::find_amounts_with;
 use super::decisions::{self, DecisionHead, decision_heading};
 use super::headings::{self, starts_with_any};
 use super::history::{section_entries, treatment_line};
@@ -414,7 +414,7 @@ fn add_section(out: &mut Item, s: Open, meeting: &Meeting, profile: &Profile) {
         .filter(|l| !is_table_row(&l.text))
         .cloned()
         .collect();
-    for a in find_amounts(&assemble(&prose, joiners), &profile.amounts.units) {
+    for a in find_amounts_with(&assemble(&prose, joiners), &profile.amounts) {
         out.amounts.push(Amount {
             text: a.text,
             dkk: a.value,
