@@ -233,3 +233,27 @@ fn items_case_numbers_decisions_and_history_match_the_gold() {
         );
     }
 }
+
+#[test]
+fn facts_the_text_shows_but_the_grammar_missed_are_reported() {
+    let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
+    let text = "REFERAT Direktionen d. 14-06-2021\n\nMødedato 14. juni 2021\n\nMødested Rådhuset\n\n\
+                Punkt 1: Budget\n\nVedr. sag 21/9445 fra sidste år\n\nBaggrund\n\nTekst.\n\n\
+                Beslutning truffet efter mødet: se bilag\n\nPunkt 2: Lukket\n\n21/500\n";
+    let extracted = referat::extract::text::extract(text.as_bytes()).unwrap();
+    let r = build_record(source("x.txt"), extracted, &profiles);
+    assert_eq!(r.items.len(), 2);
+    let codes: Vec<&str> = r.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert!(codes.contains(&"case-number-not-read"), "{codes:?}");
+    assert!(codes.contains(&"decision-not-read"), "{codes:?}");
+    assert_eq!(r.status, referat::record::Status::Partial);
+    let fine = referat::extract::text::extract(
+        "REFERAT Direktionen d. 14-06-2021\n\nMødedato 14. juni 2021\n\nMødested Rådhuset\n\n\
+         Punkt 1: Budget\n\n21/9445\n\nBeslutning Direktionen den 14-06-2021\n\nGodkendt.\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    let r = build_record(source("y.txt"), fine, &profiles);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.status, referat::record::Status::Ok);
+}
