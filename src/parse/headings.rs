@@ -92,6 +92,25 @@ pub fn bare_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a s
     plausible_title(title).then_some((number, title))
 }
 
+/// "§ 39" or "39 §" alone on a line.
+fn lone_number(line: &Line, profile: &Profile) -> Option<u32> {
+    let words = &profile.items;
+    let text = line.text.trim();
+    let after_prefix = phrase(&words.number_prefixes)
+        .parse(text)
+        .ok()
+        .map(|(rest, _)| rest.trim());
+    let (n, rest) = match after_prefix {
+        Some(rest) => leading_number(rest)?,
+        None => {
+            let (n, rest) = leading_number(text)?;
+            let (rest, _) = phrase(&words.number_marks).parse(rest.trim_start()).ok()?;
+            (n, rest)
+        }
+    };
+    (rest.trim().is_empty() && !words.number_prefixes.is_empty()).then_some(n)
+}
+
 /// A bare-number title: capitalised, not a sentence fragment or a TOC line.
 fn plausible_title(title: &str) -> bool {
     let first = title.chars().next();
@@ -126,10 +145,19 @@ pub fn item_starts(lines: &[Line], profile: &Profile) -> Vec<ItemStart> {
 fn candidate(lines: &[Line], i: usize, line: &Line, profile: &Profile) -> Option<(ItemStart, f64)> {
     let (number, title, mut weight) = match worded_heading(line, profile) {
         Some((n, t)) => (n, t, WORDED),
-        None => {
-            let (n, t) = bare_heading(line, profile)?;
-            (n, t, BARE)
-        }
+        None => match bare_heading(line, profile) {
+            Some((n, t)) => (n, t, BARE),
+            None => {
+                // "§ 39" on its own line, the title on the next (Dynasty).
+                let n = lone_number(line, profile)?;
+                let next = lines[i + 1..].iter().find(|l| !l.text.trim().is_empty())?;
+                let t = next.text.trim();
+                if !plausible_title(t) {
+                    return None;
+                }
+                (n, t, BARE)
+            }
+        },
     };
     if is_marked(line) {
         weight += 1.0;
@@ -300,6 +328,15 @@ mod tests {
         );
         assert_eq!(bare_heading(&line("2. at sagen udsættes,"), p), None);
         assert_eq!(bare_heading(&line("2025 blev et godt år"), p), None);
+        let lines: Vec<Line> = ["§ 39", "", "Bokslut 2024", "", "Beslut:", "Godkändes."]
+            .iter()
+            .map(|t| line(t))
+            .collect();
+        let starts = item_starts(&lines, p);
+        assert_eq!(
+            (starts[0].number, starts[0].title.as_str()),
+            (39, "Bokslut 2024")
+        );
     }
 
     #[test]
