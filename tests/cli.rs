@@ -120,3 +120,49 @@ fn summary_and_plain_progress_go_to_stderr() {
     ]);
     assert!(quiet.stderr.is_empty(), "--quiet prints nothing on success");
 }
+
+#[test]
+fn lines_and_explain_show_what_the_parser_sees_and_decides() {
+    let lines = referat(&["lines", "fixtures/layouts/acadre-da.txt"]);
+    assert_eq!(lines.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&lines.stdout);
+    assert!(out.starts_with("page\tline\thead\tbold\ttext\n"), "{out}");
+    assert!(out.contains("\t715. Godkendelse af dagsorden"), "{out}");
+
+    let explain = referat(&["explain", "fixtures/layouts/acadre-da.txt"]);
+    assert_eq!(explain.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&explain.stdout);
+    assert!(out.contains("chosen: acadre-da"), "{out}");
+    assert!(out.contains("item 715 at line"), "{out}");
+    assert!(out.contains("Decision"), "{out}");
+
+    let forced = referat(&[
+        "explain",
+        "fixtures/layouts/acadre-da.txt",
+        "--profile",
+        "generic",
+    ]);
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("chosen: generic"));
+
+    let unknown = referat(&[
+        "explain",
+        "fixtures/layouts/acadre-da.txt",
+        "--profile",
+        "nope",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no grammar profile named \"nope\""));
+    let missing = referat(&["lines", "no/such/file.txt"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let ingest = referat(&[
+        "ingest",
+        "fixtures/layouts/pkt-da.txt",
+        "--profile",
+        "nope",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(ingest.status.code(), Some(2));
+}
