@@ -193,7 +193,14 @@ fn each_publishing_system_is_recognised_by_its_own_profile() {
 
 #[test]
 fn layouts_no_profile_names_are_read_by_the_generic_grammar() {
-    for stem in ["beslutningsprotokol-da", "pkt-da"] {
+    for stem in [
+        "beslutningsprotokol-da",
+        "pkt-da",
+        "region-da",
+        "kmd-2008-da",
+        "skolebestyrelse-da",
+        "forsyning-da",
+    ] {
         let r = layout_record(stem);
         assert_eq!(r.kind, Kind::Minutes, "{stem}");
         let g = gold(stem);
