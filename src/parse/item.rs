@@ -178,19 +178,8 @@ impl Walker<'_> {
     fn line(&mut self, line: &Line) {
         self.at = line.number;
         let text = line.text.trim();
-        if self.case_label && !text.is_empty() {
-            self.case_label = false;
-            let token = text.split_whitespace().next().unwrap_or("");
-            if self.case_number.is_none()
-                && words::is_reference(token)
-                && text.split_whitespace().count() == 1
-            {
-                self.case_number = Some(token.to_string());
-                return;
-            }
-        }
-        if is_phrase(text, &self.profile.items.case_number_labels) {
-            self.case_label = true;
+        if self.value_of_case_label(text) {
+            return;
         }
         if self.quoted
             && text.is_empty()
@@ -199,6 +188,33 @@ impl Walker<'_> {
             self.quoted = false;
             self.push(Open::new(None, untitled(self.profile), Role::Plain));
         }
+        if !self.heading(line, text) {
+            self.content(line, text);
+        }
+    }
+
+    /// The line under a case-number label standing alone ("JOURNALNUMMER" /
+    /// "24058813") is the case number; true when it was taken.
+    fn value_of_case_label(&mut self, text: &str) -> bool {
+        if self.case_label && !text.is_empty() {
+            self.case_label = false;
+            let token = text.split_whitespace().next().unwrap_or("");
+            if self.case_number.is_none()
+                && words::is_reference(token)
+                && text.split_whitespace().count() == 1
+            {
+                self.case_number = Some(token.to_string());
+                return true;
+            }
+        }
+        if is_phrase(text, &self.profile.items.case_number_labels) {
+            self.case_label = true;
+        }
+        false
+    }
+
+    /// A line that opens a section or a treatment; true when it was one.
+    fn heading(&mut self, line: &Line, text: &str) -> bool {
         if let Some((date, number)) = decisions::earlier_decision(text, self.profile) {
             let t = Treatment {
                 body: self.meeting.body.clone(),
@@ -214,11 +230,8 @@ impl Walker<'_> {
             self.open_decision(line, h);
         } else if text.len() <= MAX_HEADING_BYTES && is_phrase(text, &self.profile.history.headings)
         {
-            self.push(Open::new(
-                Some(collapse(text.trim_end_matches(':'))),
-                SectionKind::Other,
-                Role::History,
-            ));
+            let heading = Some(collapse(text.trim_end_matches(':')));
+            self.push(Open::new(heading, SectionKind::Other, Role::History));
         } else if self.open.role != Role::History
             && let Some(t) = treatment_line(text, self.profile)
         {
@@ -230,7 +243,16 @@ impl Walker<'_> {
             if one_line {
                 self.push(Open::new(None, untitled(self.profile), Role::Plain));
             }
-        } else if headings::starts_with_any(text, &self.profile.items.closed_lines) {
+        } else {
+            return false;
+        }
+        true
+    }
+
+    /// A line of text: a closed-item mark, the start of what follows a
+    /// decision, the case number, or the open section's text.
+    fn content(&mut self, line: &Line, text: &str) {
+        if headings::starts_with_any(text, &self.profile.items.closed_lines) {
             self.closed = true;
             self.open.lines.push(line.clone());
         } else if self.ends_decision(text) {

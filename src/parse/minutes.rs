@@ -504,28 +504,25 @@ fn toc(head: &[Line], profile: &Profile) -> (Vec<TocEntry>, Range<usize>) {
         .iter()
         .position(|l| labelled(&l.text, &labels).is_some())
         .map_or(head.len(), |k| start + 1 + k);
-    let region = &head[start + 1..end];
-    let trailing: Vec<Option<(String, u32)>> =
-        region.iter().map(|l| trailing_page(&l.text)).collect();
+    (toc_entries(&head[start + 1..end], profile), start..end)
+}
+
+/// The entries of a contents region.
+fn toc_entries(region: &[Line], profile: &Profile) -> Vec<TocEntry> {
     let filled = region.iter().filter(|l| !l.text.trim().is_empty()).count();
+    let with_page = region.iter().filter_map(|l| trailing_page(&l.text)).count();
     // "34. Meddelelser fra borgmesteren 1": page numbers without a leader,
     // when nearly every entry ends in one.
-    let bare_pages = filled >= 2 && trailing.iter().flatten().count() * 3 >= filled * 2;
+    let bare_pages = filled >= 2 && with_page * 3 >= filled * 2;
     let paged = bare_pages || region.iter().any(|l| toc_entry(&l.text).is_some());
     let mut entries = Vec::new();
     let mut pending: Option<String> = None;
     for l in region {
         let t = collapse(&l.text);
-        if t.is_empty()
-            || (!paged
-                && !is_person_line(&t)
-                && t.split_whitespace().count() > 3
-                && t.ends_with('.'))
-        {
+        let prose = !is_person_line(&t) && t.split_whitespace().count() > 3 && t.ends_with('.');
+        if t.is_empty() || (!paged && prose) {
             pending = None;
-            continue;
-        }
-        if !paged {
+        } else if !paged {
             entries.push(TocEntry {
                 title: without_number(&t, profile),
                 page: None,
@@ -534,21 +531,22 @@ fn toc(head: &[Line], profile: &Profile) -> (Vec<TocEntry>, Range<usize>) {
             .map(|(t, p, _)| (t, p))
             .or_else(|| trailing_page(&l.text).filter(|_| bare_pages))
         {
+            // A title wrapped over two lines is one entry, unless the line
+            // with the page starts an entry of its own ("718. …").
             let numbered = without_number(&title, profile) != title;
             let title = match pending.take() {
                 Some(p) if !numbered => format!("{p} {title}"),
                 _ => title,
             };
-            let title = without_number(&title, profile);
             entries.push(TocEntry {
-                title,
+                title: without_number(&title, profile),
                 page: Some(page),
             });
         } else if !is_phrase(&t, &profile.toc.sections) {
             pending = Some(t);
         }
     }
-    (entries, start..end)
+    entries
 }
 
 #[cfg(test)]
