@@ -304,6 +304,13 @@ mod tests {
             d("Byrådets beslutning den 17.09.2025 Punkt 12 Godkendt."),
             head(Some("Byrådet"), Some("2025-09-17"), Some("Godkendt."))
         );
+    }
+
+    #[test]
+    fn decision_heading_forms_without_a_date_and_lookalikes() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("generic").unwrap();
+        let d = |t| decision_heading(t, p);
         assert_eq!(d("Beslutningen blev taget"), None);
         assert_eq!(
             d("FORRETNINGSUDVALGETS BESLUTNING"),
