@@ -5,7 +5,7 @@ use crate::extract::{self, Extracted, Line};
 use crate::ingest;
 use crate::parse::{self, Document};
 use crate::profile::Profiles;
-use crate::record::{Format, Item};
+use crate::record::Item;
 use crate::walk;
 use std::fmt::Write;
 use std::path::Path;
@@ -151,9 +151,4 @@ fn describe_item(out: &mut String, item: &Item, lines: &[Line]) {
             s.heading.as_deref().unwrap_or("")
         );
     }
-}
-
-/// The format a path would be read as.
-pub fn format_of(path: &Path) -> Option<Format> {
-    walk::format_of(path)
 }

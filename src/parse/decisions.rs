@@ -4,7 +4,7 @@
 //! an inline "Beslutning: Godkendt.", and the body first in the genitive:
 //! "Økonomiudvalgets beslutning den 03.09.2025 Punkt 4".
 
-use super::words::{collapse, find_date, numeric_date, phrase, strip_phrase, word_date};
+use super::words::{collapse, find_date, phrase, strip_phrase};
 use crate::profile::Profile;
 use nom::Parser;
 
@@ -200,12 +200,9 @@ fn without_abbreviation(body: &str) -> &str {
     }
 }
 
-/// A date at the start of `text` and what follows it.
+/// A date at the start of `text` and what follows it, by the profile's months.
 fn date_at<'a>(text: &'a str, profile: &Profile) -> Option<(String, &'a str)> {
-    numeric_date(text)
-        .or_else(|_| word_date(text, &profile.text.months))
-        .ok()
-        .map(|(rest, d)| (d, rest))
+    super::words::date_at(text, &profile.text.months)
 }
 
 /// Text after a heading's date, without ":" and an item reference ("Punkt 4").

@@ -12,35 +12,29 @@ const EDGE: usize = 3;
 /// Furniture is short.
 const MAX_WORDS: usize = 16;
 
-/// The lines without running headers and footers: lines of one shape (digits
-/// folded) at the top or bottom of several pages. Pages come from PDF page
-/// numbers or a text's form feeds; a text without either keeps every line.
-/// `keep` vetoes lines that repeat for a reason (decision headings).
-pub fn strip(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<Line> {
+/// The lines without running headers and footers (lines of one shape, digits
+/// folded, at the top or bottom of several pages), and the first page's
+/// headers and footers, where a layout prints the body, date or title of
+/// every page. Pages come from PDF page numbers or a text's form feeds; a
+/// text without either keeps every line. `keep` vetoes lines that repeat for
+/// a reason (decision and section headings).
+pub fn split(lines: &[Line], keep: impl Fn(&Line) -> bool) -> (Vec<Line>, Vec<String>) {
     let mask = mask(lines, keep);
-    lines
-        .iter()
-        .zip(&mask)
-        .filter(|(_, furniture)| !**furniture)
-        .map(|(l, _)| l.clone())
-        .collect()
-}
-
-/// The running headers and footers of the first page, in order: where a
-/// layout prints the body, date or title of every page.
-pub fn first_page(lines: &[Line], mask: &[bool]) -> Vec<String> {
     let pages = page_of_each(lines);
-    lines
-        .iter()
-        .zip(mask)
-        .zip(&pages)
-        .filter(|((_, furniture), page)| **furniture && **page == 0)
-        .map(|((l, _), _)| l.text.trim().to_string())
-        .collect()
+    let mut kept = Vec::with_capacity(lines.len());
+    let mut first_page = Vec::new();
+    for ((line, furniture), page) in lines.iter().zip(&mask).zip(&pages) {
+        match (furniture, page) {
+            (false, _) => kept.push(line.clone()),
+            (true, 0) => first_page.push(line.text.trim().to_string()),
+            (true, _) => {}
+        }
+    }
+    (kept, first_page)
 }
 
 /// Which lines are running headers or footers.
-pub fn mask(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<bool> {
+fn mask(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<bool> {
     let pages = page_of_each(lines);
     let page_count = pages.last().map_or(0, |p| p + 1);
     if page_count < 2 {
@@ -186,7 +180,14 @@ mod tests {
                 n == 1,
             ));
         }
-        let kept = strip(&lines, |l| l.text.starts_with("Beslutning"));
+        let (kept, header) = split(&lines, |l| l.text.starts_with("Beslutning"));
+        assert_eq!(
+            header,
+            [
+                "Referat Åbent referat Dato: 12.03.2012 Side 1",
+                "Egelund Kommune"
+            ]
+        );
         let texts: Vec<&str> = kept.iter().map(|l| l.text.as_str()).collect();
         assert!(
             texts
@@ -205,6 +206,6 @@ mod tests {
     #[test]
     fn text_without_pages_keeps_every_line() {
         let lines = page(&["Side 1", "x", "Side 2", "y", "Side 3"], true);
-        assert_eq!(strip(&lines, |_| false).len(), 5);
+        assert_eq!(split(&lines, |_| false).0.len(), 5);
     }
 }

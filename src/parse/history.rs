@@ -4,7 +4,7 @@
 
 use super::decisions::title_case_if_shouting;
 use super::text::assemble;
-use super::words::{collapse, labelled, numeric_date, phrase, word_date};
+use super::words::{collapse, labelled, phrase};
 use crate::extract::Line;
 use crate::profile::Profile;
 use crate::record::Treatment;
@@ -112,12 +112,9 @@ fn item_reference(after: &str, profile: &Profile) -> Option<Option<u32>> {
     (digits > 0 && digits <= 4 && tail.is_empty()).then(|| rest[..digits].parse().ok())
 }
 
-/// A date at the start of `text` and what follows it.
+/// A date at the start of `text` and what follows it, by the profile's months.
 fn date_at<'a>(text: &'a str, profile: &Profile) -> Option<(String, &'a str)> {
-    numeric_date(text)
-        .or_else(|_| word_date(text, &profile.text.months))
-        .ok()
-        .map(|(rest, d)| (d, rest))
+    super::words::date_at(text, &profile.text.months)
 }
 
 /// Entries of a history section: a body label starts an entry, date and

@@ -186,18 +186,9 @@ pub fn parse_with(doc: &Extracted, profiles: &Profiles, forced: Option<&Profile>
 fn parse_as(doc: &Extracted, chosen: Option<(&Profile, f64)>) -> Document {
     let (lines, header) = match chosen {
         Some((p, _)) => {
-            let mask = furniture::mask(&doc.lines, |l| structural(l, p));
-            let mut header = doc.furniture.clone();
-            header.extend(furniture::first_page(&doc.lines, &mask));
-            let lines = doc
-                .lines
-                .iter()
-                .zip(&mask)
-                .filter(|(l, furniture)| {
-                    !**furniture && !headings::starts_with_any(&l.text, &p.furniture.line_starts)
-                })
-                .map(|(l, _)| l.clone())
-                .collect();
+            let (mut lines, mut header) = furniture::split(&doc.lines, |l| structural(l, p));
+            lines.retain(|l| !headings::starts_with_any(&l.text, &p.furniture.line_starts));
+            header.splice(0..0, doc.furniture.iter().cloned());
             (lines, header)
         }
         None => (doc.lines.clone(), Vec::new()),

@@ -162,6 +162,14 @@ pub fn word_date<'a>(input: &'a str, months: &[String]) -> IResult<&'a str, Stri
         .ok_or(nom::Err::Error(Error::new(input, ErrorKind::Verify)))
 }
 
+/// A date (digits or words) at the start of `text`, and what follows it.
+pub fn date_at<'a>(text: &'a str, months: &[String]) -> Option<(String, &'a str)> {
+    numeric_date(text)
+        .or_else(|_| word_date(text, months))
+        .ok()
+        .map(|(rest, d)| (d, rest))
+}
+
 /// Find the first date (digits or words) anywhere in `text`.
 pub fn find_date(text: &str, months: &[String]) -> Option<String> {
     for (i, c) in text.char_indices() {
