@@ -83,6 +83,9 @@ struct Walker<'p> {
     blocks: bool,
     /// Number of the line being read.
     at: u32,
+    /// This meeting's date: the meeting's, else the latest treatment named
+    /// in the item (a protocol whose date was not read).
+    today: Option<String>,
     /// The last line was a case-number label alone ("JOURNALNUMMER").
     case_label: bool,
 }
@@ -100,7 +103,14 @@ pub fn item(
         line: lines[0].number,
     };
     let (title, case_number, body_start) = head(lines, title, profile);
+    let today = meeting.date.clone().or_else(|| {
+        lines
+            .iter()
+            .filter_map(|l| treatment_line(&l.text, profile)?.date)
+            .max()
+    });
     let mut w = Walker {
+        today,
         profile,
         meeting,
         sections: Vec::new(),
@@ -306,7 +316,7 @@ impl Walker<'_> {
 
     /// A line naming a treatment opens it: this meeting's, or an earlier one (history).
     fn treatment(&mut self, line: &Line, t: Treatment) {
-        let current = t.date.is_some() && t.date == self.meeting.date;
+        let current = t.date.is_some() && t.date == self.today;
         if current {
             self.blocks = true;
             self.context = Context::Current(t.body.clone(), t.date.clone());
@@ -760,5 +770,33 @@ mod tests {
         );
         assert_eq!(d.text, "Godkendt.");
         assert_eq!(it.attachments, ["Kort over grunden", "Notat om salg"]);
+    }
+
+    #[test]
+    fn without_a_meeting_date_the_latest_treatment_is_this_meetings() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("protokoll-sv").unwrap();
+        let l = lines(&[
+            "40 § Detaljplan",
+            "",
+            "Tekniska nämnden 28.1.2025 § 6",
+            "",
+            "Beslut:",
+            "Förslaget godkändes.",
+            "",
+            "Kommunstyrelsen 12.3.2025 § 40",
+            "",
+            "Beslut:",
+            "Återremitterades.",
+        ]);
+        let it = item(&l, 40, "Detaljplan".into(), &Meeting::default(), p);
+        assert_eq!(it.history.len(), 1);
+        assert_eq!(it.decisions.len(), 1);
+        let d = &it.decisions[0];
+        assert_eq!(
+            (d.body.as_deref(), d.date.as_deref()),
+            (Some("Kommunstyrelsen"), Some("2025-03-12"))
+        );
+        assert_eq!(d.outcome, crate::record::Outcome::Postponed);
     }
 }
