@@ -24,42 +24,6 @@ const LAYOUTS: &[&str] = &[
     "forsyning-da",
 ];
 
-/// Category → F1, and the overall F1, from the scorer's report.
-fn scores(records: &Path, format: &str) -> (Vec<(String, f64)>, f64) {
-    let out = Command::new("python3")
-        .args([
-            "tests/eval/score.py",
-            records.to_str().unwrap(),
-            "tests/gold/layouts",
-            "--format",
-            format,
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = String::from_utf8(out.stdout).unwrap();
-    println!("{format}:\n{report}");
-    let overall = report
-        .lines()
-        .find_map(|l| l.split("F1=").nth(1))
-        .and_then(|f| f.split_whitespace().next()?.parse().ok())
-        .expect("overall F1");
-    let categories = report
-        .lines()
-        .skip(1)
-        .filter(|l| !l.starts_with("overall"))
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split_whitespace().collect();
-            Some((cols.first()?.to_string(), cols.get(3)?.parse().ok()?))
-        })
-        .collect();
-    (categories, overall)
-}
-
 #[test]
 fn every_layout_scores_as_text_and_as_pdf() {
     if Command::new("python3").arg("--version").output().is_err() {
@@ -93,7 +57,7 @@ fn every_layout_scores_as_text_and_as_pdf() {
     assert!(status.success());
     let records = out.path().join("records.jsonl");
     for format in ["text", "pdf"] {
-        let (categories, overall) = scores(&records, format);
+        let (categories, overall) = common::score(&records, "tests/gold/layouts", format);
         assert!(overall >= 0.95, "{format}: overall F1 {overall}");
         for (category, f1) in categories {
             assert!(f1 >= 0.8, "{format} {category}: F1 {f1}");

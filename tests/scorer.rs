@@ -4,37 +4,9 @@
 //!
 //! Needs python3 (`.ci/run` installs it); without it the test says so and skips.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-/// Category → (precision, recall, F1) from the scorer's table.
-fn scores(records: &Path, format: &str) -> Vec<(String, f64)> {
-    let out = Command::new("python3")
-        .args([
-            "tests/eval/score.py",
-            records.to_str().unwrap(),
-            "tests/gold",
-            "--format",
-            format,
-        ])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter(|l| !l.starts_with("overall"))
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split_whitespace().collect();
-            Some((cols.first()?.to_string(), cols.get(3)?.parse().ok()?))
-        })
-        .collect()
-}
+use std::process::Command;
 
 #[test]
 fn seeds_score_at_least_095_everywhere_as_text_and_pdf() {
@@ -51,7 +23,7 @@ fn seeds_score_at_least_095_everywhere_as_text_and_pdf() {
     assert!(status.success());
     let records = out.path().join("records.jsonl");
     for format in ["text", "pdf"] {
-        let scored = scores(&records, format);
+        let (scored, _) = common::score(&records, "tests/gold", format);
         assert!(scored.len() >= 15, "{format}: {scored:?}");
         assert!(
             scored.iter().any(|(c, _)| c == "table.cells"),

@@ -35,6 +35,17 @@ pub struct Line {
     pub page_break: bool,
 }
 
+impl Line {
+    /// A line of plain text with no position or marks (tests, and callers
+    /// building lines by hand).
+    pub fn plain(text: &str) -> Line {
+        Line {
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+}
+
 /// What extraction produced for one file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Extracted {

@@ -279,10 +279,7 @@ mod tests {
     use crate::profile::Profiles;
 
     fn line(t: &str) -> Line {
-        Line {
-            text: t.into(),
-            ..Default::default()
-        }
+        Line::plain(t)
     }
 
     #[test]

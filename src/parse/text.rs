@@ -86,10 +86,7 @@ mod tests {
     use super::*;
 
     fn line(t: &str) -> Line {
-        Line {
-            text: t.into(),
-            ..Default::default()
-        }
+        Line::plain(t)
     }
 
     #[test]

@@ -142,3 +142,40 @@ fn layout_cells(line: &str) -> Vec<(usize, &str)> {
     }
     cells
 }
+
+/// Run the project's scorer (`tests/eval/score.py`) on `records` against
+/// `gold` for one format: (category, F1) per category, and the overall F1.
+pub fn score(records: &Path, gold: &str, format: &str) -> (Vec<(String, f64)>, f64) {
+    let out = std::process::Command::new("python3")
+        .args([
+            "tests/eval/score.py",
+            records.to_str().unwrap(),
+            gold,
+            "--format",
+            format,
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    println!("{format}:\n{report}");
+    let overall = report
+        .lines()
+        .find_map(|l| l.split("F1=").nth(1))
+        .and_then(|f| f.split_whitespace().next()?.parse().ok())
+        .expect("overall F1");
+    let categories = report
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with("overall"))
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            Some((cols.first()?.to_string(), cols.get(3)?.parse().ok()?))
+        })
+        .collect();
+    (categories, overall)
+}
