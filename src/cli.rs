@@ -1,7 +1,7 @@
 //! Command-line options (clap derive), all in one place.
 
 use clap::{Parser, Subcommand};
-use referat::shard::Shard;
+use referat::batch::Shard;
 use std::path::PathBuf;
 
 /// Exit codes, as documented in `--help` (the values live in `main.rs`).
@@ -9,7 +9,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  the batch completed; files that failed are in the manifest and records
   1  with --strict: the batch completed but at least one file failed
-  2  usage error, missing input, or an output folder that cannot be written";
+  2  usage error, an output folder that cannot be written, or an input that
+     does not exist (the other inputs are still read and written)";
 
 /// Turn folders of Danish municipal minutes and business-case catalogues
 /// (PDF or text) into normalized JSON records, one per file.
@@ -70,8 +71,9 @@ x.tmp) and other formats are skipped and counted in the summary.",
 /// Options of `referat ingest`.
 #[derive(Debug, clap::Args)]
 pub struct IngestArgs {
-    /// Files or folders to read (folders are walked recursively).
-    #[arg(default_value = "fixtures")]
+    /// Files or folders to read (folders are walked recursively). Default:
+    /// ./fixtures, when it exists (the project's sample documents).
+    #[arg(value_name = "DIR|FILE")]
     pub inputs: Vec<PathBuf>,
     /// Output folder (records.jsonl, manifest.jsonl, run.json).
     #[arg(short, long, default_value = "out")]
@@ -83,8 +85,10 @@ pub struct IngestArgs {
     /// folder, e.g. `acadre-da`) instead of detecting the layout.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Seconds allowed for extracting one PDF before it fails with `timeout`.
-    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    /// Seconds allowed for extracting one PDF before it fails with `timeout`
+    /// (a whole number, at least 1).
+    #[arg(long, default_value_t = 60, value_name = "SECS", allow_negative_numbers = true,
+          value_parser = parse_timeout)]
     pub timeout: u64,
     /// Worker threads (default: all cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -136,4 +140,13 @@ pub struct MergeArgs {
     /// No summary (warnings and errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `--timeout`: a whole number of seconds, at least 1.
+fn parse_timeout(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(n as u64),
+        Ok(_) => Err("the timeout must be at least 1 second (there is no \"no timeout\")".into()),
+        Err(_) => Err("the timeout is a whole number of seconds, e.g. 60".into()),
+    }
 }

@@ -32,6 +32,9 @@ pub enum FileError {
     /// The extractor process died.
     #[error("the extractor crashed: {0}")]
     ExtractorCrashed(String),
+    /// Processing the file panicked: a bug in referat.
+    #[error("referat crashed on this file (a bug, please report it): {0}")]
+    Internal(String),
 }
 
 impl FileError {
@@ -47,6 +50,7 @@ impl FileError {
             FileError::PdfTooLarge(_) => "pdf-too-large",
             FileError::Timeout(_) => "timeout",
             FileError::ExtractorCrashed(_) => "extractor-crashed",
+            FileError::Internal(_) => "internal-error",
         }
     }
 }

@@ -44,7 +44,7 @@ pub fn read(path: &Path) -> Result<Extracted, InspectError> {
         source,
     })?;
     let options = ingest::Options::default();
-    extract::extract(&bytes, format, &options.pdf, path)
+    extract::extract(&bytes, format, &options.pdf)
         .map_err(|source| InspectError::Extract { path: name, source })
 }
 

@@ -3,19 +3,23 @@
 mod cli;
 
 use clap::Parser;
+use cli::IngestArgs;
 use cli::{Cli, Command};
-use referat::batch::{self, BatchOptions};
-use referat::progress::{Mode, Progress};
-use referat::summary::Summary;
-use referat::{ingest, merge, profile::Profiles};
+use referat::batch::{self, BatchOptions, Mode, Progress, Summary};
+use referat::{ingest, profile::Profiles};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Exit code when the batch completed (failures are in the manifest).
 const EXIT_OK: u8 = 0;
 /// Exit code with `--strict` when at least one file failed.
 const EXIT_FAILED_FILES: u8 = 1;
-/// Exit code for usage errors or unwritable output.
+/// Exit code for usage errors, missing inputs (also when the run went on
+/// with the others) or unwritable output.
 const EXIT_USAGE: u8 = 2;
+
+/// The input read when `ingest` is given none (the project's sample documents).
+const DEFAULT_INPUT: &str = "fixtures";
 
 /// Most glibc malloc arenas. glibc gives threads their own arenas, up to
 /// eight per core, and each keeps some hundreds of KiB of freed memory; the
@@ -49,7 +53,9 @@ fn main() -> ExitCode {
 
 /// The exit code of a completed batch.
 fn exit_code(summary: &Summary, strict: bool) -> u8 {
-    if strict && summary.failed() > 0 {
+    if !summary.missing_inputs.is_empty() {
+        EXIT_USAGE
+    } else if strict && summary.failed() > 0 {
         EXIT_FAILED_FILES
     } else {
         EXIT_OK
@@ -72,46 +78,10 @@ fn check_profile(profiles: &Profiles, name: Option<&str>) -> anyhow::Result<()> 
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Ingest(args) => {
-            let profiles = Profiles::locate(args.grammars.as_deref())?;
-            check_profile(&profiles, args.profile.as_deref())?;
-            let jobs = match args.jobs {
-                Some(n) => usize::from(n),
-                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            };
-            let options = BatchOptions {
-                out: args.out.clone(),
-                jobs,
-                force: args.force,
-                retry_failed: args.retry_failed,
-                shard: args.shard,
-                ingest: ingest::Options {
-                    pdf: referat::extract::pdf::PdfOptions {
-                        timeout_secs: args.timeout,
-                    },
-                    profile: args.profile.clone(),
-                },
-                fingerprint: match &args.profile {
-                    Some(p) => format!("{}+{p}", batch::fingerprint(args.grammars.as_deref())?),
-                    None => batch::fingerprint(args.grammars.as_deref())?,
-                },
-            };
-            let progress = Progress::new(Mode::detect(args.quiet));
-            let summary = batch::run(&args.inputs, &profiles, &options, &progress);
-            progress.finish();
-            let summary = summary?;
-            if !args.quiet {
-                eprint!("referat: {summary}");
-                eprintln!(
-                    "referat: wrote {}",
-                    args.out.join(referat::output::RECORDS_FILE).display()
-                );
-            }
-            Ok(exit_code(&summary, args.strict))
-        }
+        Command::Ingest(args) => ingest(args),
         Command::Merge(args) => {
             let progress = Progress::new(Mode::detect(args.quiet));
-            let summary = merge::merge(&args.inputs, &args.out, &progress)?;
+            let summary = batch::merge(&args.inputs, &args.out, &progress)?;
             if !args.quiet {
                 eprint!("referat: merged {} folders: {summary}", args.inputs.len());
             }
@@ -146,4 +116,67 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             _ => referat::extract::pdf::run_server(cpu_limit_secs),
         }),
     }
+}
+
+/// `referat ingest`: run a batch and print its summary.
+fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
+    let profiles = Profiles::locate(args.grammars.as_deref())?;
+    check_profile(&profiles, args.profile.as_deref())?;
+    let inputs = inputs_or_default(args.inputs)?;
+    let jobs = match args.jobs {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let fingerprint = batch::fingerprint(args.grammars.as_deref())?;
+    let options = BatchOptions {
+        out: args.out.clone(),
+        jobs,
+        force: args.force,
+        retry_failed: args.retry_failed,
+        shard: args.shard,
+        ingest: ingest::Options {
+            pdf: referat::extract::pdf::PdfOptions {
+                timeout_secs: args.timeout,
+            },
+            profile: args.profile.clone(),
+        },
+        fingerprint: match &args.profile {
+            Some(p) => format!("{fingerprint}+{p}"),
+            None => fingerprint,
+        },
+    };
+    let progress = Progress::new(Mode::detect(args.quiet));
+    let summary = batch::run(&inputs, &profiles, &options, &progress);
+    progress.finish();
+    let summary = summary?;
+    if !args.quiet {
+        eprint!("referat: {summary}");
+        eprintln!(
+            "referat: wrote {}",
+            args.out.join(batch::RECORDS_FILE).display()
+        );
+    }
+    for missing in &summary.missing_inputs {
+        eprintln!(
+            "referat: error: input {} does not exist (the other inputs were read; \
+             earlier records of files not seen were kept)",
+            missing.display()
+        );
+    }
+    Ok(exit_code(&summary, args.strict))
+}
+
+/// The inputs named, or `./fixtures` when none is named and it exists.
+fn inputs_or_default(inputs: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
+    if !inputs.is_empty() {
+        return Ok(inputs);
+    }
+    if std::path::Path::new(DEFAULT_INPUT).is_dir() {
+        return Ok(vec![PathBuf::from(DEFAULT_INPUT)]);
+    }
+    anyhow::bail!(
+        "no input given: name the folders or files to read, e.g. \
+         `referat ingest minutes/ --out out` (without inputs referat reads \
+         ./{DEFAULT_INPUT}, which is not here)"
+    )
 }

@@ -49,6 +49,44 @@ pub struct Record {
     pub text: Option<String>,
 }
 
+impl Record {
+    /// The record of `source` before anything is parsed: status `ok`, no
+    /// issues, kind `unknown`, nothing found. Every record starts here.
+    pub fn new(source: Source) -> Record {
+        Record {
+            schema_version: SCHEMA_VERSION.into(),
+            source,
+            status: Status::Ok,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            kind: Kind::Unknown,
+            profile: None,
+            confidence: 0.0,
+            title: None,
+            meeting: None,
+            toc: Vec::new(),
+            items: Vec::new(),
+            proposals: Vec::new(),
+            tables: Vec::new(),
+            preamble: None,
+            text: None,
+        }
+    }
+
+    /// The record of a file that could not be read or parsed.
+    pub fn failed(source: Source, error: &crate::error::FileError) -> Record {
+        Record {
+            status: Status::Failed,
+            errors: vec![Issue {
+                code: error.code().into(),
+                message: error.to_string(),
+                location: None,
+            }],
+            ..Record::new(source)
+        }
+    }
+}
+
 /// Identity of the input file.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Source {
@@ -62,6 +100,27 @@ pub struct Source {
     pub format: Format,
     /// Number of pages (null for text).
     pub pages: Option<u32>,
+}
+
+impl Source {
+    /// The source of a file whose SHA-256 (lowercase hex) is known; pages
+    /// are filled in by extraction.
+    pub fn new(path: String, format: Format, sha256: String, bytes: u64) -> Source {
+        Source {
+            path,
+            sha256,
+            bytes,
+            format,
+            pages: None,
+        }
+    }
+
+    /// The source of a file's bytes (hashes them).
+    pub fn of(path: String, format: Format, bytes: &[u8]) -> Source {
+        use sha2::{Digest, Sha256};
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        Source::new(path, format, sha256, bytes.len() as u64)
+    }
 }
 
 /// Input format.

@@ -166,3 +166,90 @@ fn lines_and_explain_show_what_the_parser_sees_and_decides() {
     ]);
     assert_eq!(ingest.status.code(), Some(2));
 }
+
+/// Records of a run's output folder, one JSON value per line.
+fn records(out: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("records.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_missing_input_is_reported_the_others_are_read_and_nothing_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, out) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("out"),
+    );
+    for (folder, name) in [(&a, "one.txt"), (&b, "two.txt")] {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(
+            folder.join(name),
+            "REFERAT\n\nPunkt 1: Godkendelse\n\nBeslutning\nGodkendt.\n",
+        )
+        .unwrap();
+    }
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    assert_eq!(code(&["ingest", &s(&a), &s(&b), "-q", "-o", &s(&out)]), 0);
+    assert_eq!(records(&out).len(), 2);
+
+    // The second input mistyped: exit 2 and a message naming it, the first
+    // is read, and the record from the second is kept, not removed.
+    let typo = dir.path().join("bb");
+    let run = referat(&["ingest", &s(&a), &s(&typo), "-q", "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(&format!("input {} does not exist", typo.display())),
+        "{stderr}"
+    );
+    let paths: Vec<String> = records(&out)
+        .iter()
+        .map(|r| r["source"]["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["one.txt", "two.txt"]);
+
+    // Every input missing: an error, and the output is left as it was.
+    let before = std::fs::read(out.join("records.jsonl")).unwrap();
+    assert_eq!(code(&["ingest", &s(&typo), "-q", "-o", &s(&out)]), 2);
+    assert_eq!(std::fs::read(out.join("records.jsonl")).unwrap(), before);
+
+    // Named correctly again, a file that is gone is `removed`.
+    std::fs::remove_file(b.join("two.txt")).unwrap();
+    assert_eq!(code(&["ingest", &s(&a), &s(&b), "-q", "-o", &s(&out)]), 0);
+    assert_eq!(records(&out).len(), 1);
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    assert!(
+        manifest
+            .lines()
+            .any(|l| l.contains("two.txt") && l.contains("\"removed\"")),
+        "{manifest}"
+    );
+}
+
+#[test]
+fn timeout_and_missing_default_input_say_what_is_wrong() {
+    let run = referat(&[
+        "ingest",
+        "fixtures",
+        "--timeout",
+        "-1",
+        "-o",
+        "/nonexistent/out",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("at least 1 second"));
+    let dir = tempfile::tempdir().unwrap();
+    let run = Command::new(BIN)
+        .args(["ingest", "-q"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("no input given"), "{stderr}");
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}

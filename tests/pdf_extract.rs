@@ -18,12 +18,7 @@ fn isolated() -> Isolation {
 }
 
 fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
-    extract_with(
-        bytes,
-        &PdfOptions::default(),
-        &isolated(),
-        Path::new("test.pdf"),
-    )
+    extract_with(bytes, &PdfOptions::default(), &isolated())
 }
 
 fn fixture(name: &str) -> Extracted {
@@ -31,7 +26,7 @@ fn fixture(name: &str) -> Extracted {
         .join("fixtures")
         .join(name);
     let bytes = std::fs::read(&path).expect("fixture");
-    extract_with(&bytes, &PdfOptions::default(), &isolated(), &path).expect("extracts")
+    extract_with(&bytes, &PdfOptions::default(), &isolated()).expect("extracts")
 }
 
 fn texts(e: &Extracted) -> Vec<&str> {
@@ -169,7 +164,7 @@ fn in_process_and_isolated_agree() {
         in_process: true,
         ..Isolation::default()
     };
-    let b = extract_with(&bytes, &PdfOptions::default(), &iso, &path).unwrap();
+    let b = extract_with(&bytes, &PdfOptions::default(), &iso).unwrap();
     assert_eq!(a.lines, b.lines);
 }
 
@@ -542,7 +537,7 @@ fn with_extractor(exe: PathBuf, timeout_secs: u64) -> Result<Extracted, FileErro
         ..Isolation::default()
     };
     let options = PdfOptions { timeout_secs };
-    extract_with(&hello(), &options, &iso, Path::new("x.pdf"))
+    extract_with(&hello(), &options, &iso)
 }
 
 #[test]

@@ -66,11 +66,10 @@ pub fn extract(
     bytes: &[u8],
     format: Format,
     options: &pdf::PdfOptions,
-    path: &std::path::Path,
 ) -> Result<Extracted, FileError> {
     let mut extracted = match format {
         Format::Text => text::extract(bytes),
-        Format::Pdf => pdf::extract(bytes, options, path),
+        Format::Pdf => pdf::extract(bytes, options),
     }?;
     repair_split_words(&mut extracted.lines);
     Ok(extracted)

@@ -26,7 +26,7 @@ pub fn seed_tables(stem: &str) -> Vec<Table> {
         .join("fixtures")
         .join(format!("{stem}.txt"));
     let bytes = std::fs::read(&path).unwrap();
-    let lines = extract(&bytes, Format::Text, &PdfOptions::default(), &path)
+    let lines = extract(&bytes, Format::Text, &PdfOptions::default())
         .unwrap()
         .lines;
     referat::tables::detect(&lines, &table_words())

@@ -145,20 +145,18 @@ impl Default for Limits {
 }
 
 /// Extract a PDF's lines, isolated as [`Isolation::from_env`] says.
-pub fn extract(bytes: &[u8], options: &PdfOptions, path: &Path) -> Result<Extracted, FileError> {
-    extract_with(bytes, options, &Isolation::from_env(), path)
+pub fn extract(bytes: &[u8], options: &PdfOptions) -> Result<Extracted, FileError> {
+    extract_with(bytes, options, &Isolation::from_env())
 }
 
 /// Extract a PDF's lines in a child process (or in-process when
 /// `isolation.in_process` is set or no `referat` executable can be found).
-/// `path` is only used in messages; the bytes are piped to the child.
+/// The bytes are piped to the child.
 pub fn extract_with(
     bytes: &[u8],
     options: &PdfOptions,
     isolation: &Isolation,
-    path: &Path,
 ) -> Result<Extracted, FileError> {
-    let _ = path;
     let limits = Limits {
         max_inflate: isolation.max_inflate_mb.saturating_mul(1 << 20),
     };
@@ -253,7 +251,8 @@ impl ChildError {
             | FileError::Binary(m)
             | FileError::PdfMalformed(m)
             | FileError::PdfTooLarge(m)
-            | FileError::ExtractorCrashed(m) => m.clone(),
+            | FileError::ExtractorCrashed(m)
+            | FileError::Internal(m) => m.clone(),
             FileError::Timeout(s) => s.to_string(),
             FileError::Empty | FileError::PdfEncrypted | FileError::PdfNoText => String::new(),
         };
@@ -273,6 +272,7 @@ impl ChildError {
             "pdf-too-large" => FileError::PdfTooLarge(self.message),
             "timeout" => FileError::Timeout(self.message.parse().unwrap_or(0)),
             "extractor-crashed" => FileError::ExtractorCrashed(self.message),
+            "internal-error" => FileError::Internal(self.message),
             _ => FileError::PdfMalformed(self.message),
         }
     }

@@ -2,8 +2,8 @@
 //! rate, ETA, failures so far), plain log lines every few seconds otherwise,
 //! nothing but warnings with `--quiet`.
 
-use crate::batch::Observer;
-use crate::manifest::{Entry, EntryStatus};
+use super::Observer;
+use super::manifest::{Entry, EntryStatus};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Mutex;

@@ -18,7 +18,7 @@
 //! once `records.jsonl` and `manifest.jsonl` have been renamed into place;
 //! until then it is the authority for the files it lists.
 
-use crate::manifest::Entry;
+use super::manifest::Entry;
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
@@ -214,7 +214,7 @@ pub fn copy_range(file: &File, offset: u64, len: u64, w: &mut impl Write) -> std
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::EntryStatus;
+    use crate::batch::manifest::EntryStatus;
 
     fn entry(path: &str) -> Entry {
         Entry {

@@ -1,11 +1,16 @@
-//! The end-of-run summary: files by status and error code, pages, tables,
-//! what the run did and what the walk skipped, and the time taken.
+//! The end-of-run summary (files by status and error code, pages, tables,
+//! what the run did and what the walk skipped, and the time taken), and
+//! `OUT/run.json`, which describes the run that wrote the folder.
 
-use crate::manifest::{Entry, EntryStatus};
+use super::manifest::{Entry, EntryStatus};
 use crate::walk::Skipped;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Name of the run description inside OUT.
+pub const RUN_FILE: &str = "run.json";
 
 /// Counts of one run (or merge), written to `run.json` and printed at the end.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -30,6 +35,10 @@ pub struct Summary {
     pub skipped: Skipped,
     /// Warnings (symlink loops, unreadable folders, duplicate paths).
     pub warnings: u64,
+    /// Inputs named for the run that did not exist (their earlier records
+    /// were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_inputs: Vec<PathBuf>,
     /// Wall time of the run, in seconds.
     pub seconds: f64,
 }
@@ -95,4 +104,24 @@ impl fmt::Display for Summary {
         }
         Ok(())
     }
+}
+
+/// `OUT/run.json`: what wrote the folder, and its summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunInfo {
+    /// Version of referat that wrote the folder.
+    pub referat_version: String,
+    /// Fingerprint of the version and grammar profiles; records made under
+    /// another fingerprint are made again.
+    pub fingerprint: String,
+    /// `K/N` when the run was a shard, or null.
+    pub shard: Option<String>,
+    /// Counts of the run.
+    pub summary: Summary,
+}
+
+/// Read `OUT/run.json`, if present and valid.
+pub fn read_run_info(out: &Path) -> Option<RunInfo> {
+    let text = std::fs::read_to_string(out.join(RUN_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
 }

@@ -8,11 +8,10 @@
 //! folder on the command line that has a record for it wins, and a
 //! `removed` line never hides a live one.
 
-use crate::batch::{self, BatchError, Observer, output_err, read_err};
-use crate::journal;
-use crate::manifest::{self, Entry, RunInfo};
-use crate::output::{AtomicFile, RECORDS_FILE, RecordLines};
-use crate::summary::Summary;
+use super::manifest::{self, Entry};
+use super::output::{self, AtomicFile, RECORDS_FILE, RecordLines};
+use super::summary::{RunInfo, Summary, read_run_info};
+use super::{BatchError, Observer, journal, output_err, read_err};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::{BufRead, BufReader, Write};
@@ -47,7 +46,7 @@ pub fn merge(
                 )));
             }
         }
-        let fp = manifest::read_run_info(out).map(|i| i.fingerprint);
+        let fp = read_run_info(out).map(|i| i.fingerprint);
         match (&fingerprint, fp) {
             (None, Some(fp)) => fingerprint = Some(fp),
             (Some(a), Some(b)) if *a != b => observer.warning(&format!(
@@ -59,7 +58,7 @@ pub fn merge(
         }
     }
     std::fs::create_dir_all(target).map_err(output_err(target))?;
-    let _lock = batch::lock(target)?;
+    let _lock = output::lock(target)?;
     // A journal in the target belongs to a run whose records are replaced now.
     let stale = target.join(journal::JOURNAL_FILE);
     if stale.exists() {
@@ -103,7 +102,7 @@ pub fn merge(
         shard: None,
         summary: summary.clone(),
     };
-    batch::commit(target, records_out, manifest_out, &info)?;
+    output::commit(target, records_out, manifest_out, &info)?;
     Ok(summary)
 }
 

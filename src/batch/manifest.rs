@@ -1,6 +1,5 @@
 //! `OUT/manifest.jsonl`: one line per input file (path, size, SHA-256,
-//! status, error code, pages, tables, duration), sorted by path, plus
-//! `OUT/run.json`, which describes the run that wrote the folder.
+//! status, error code, pages, tables, duration), sorted by path.
 //!
 //! The manifest is what incremental runs compare against: a file whose
 //! SHA-256 matches its manifest line (and whose record is in
@@ -8,7 +7,6 @@
 //! inputs stay in the manifest with status `removed`.
 
 use crate::record::{Record, Status};
-use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -16,8 +14,6 @@ use std::time::Duration;
 
 /// Name of the manifest file inside OUT.
 pub const MANIFEST_FILE: &str = "manifest.jsonl";
-/// Name of the run description inside OUT.
-pub const RUN_FILE: &str = "run.json";
 
 /// Status of a manifest line: the record's status, or `removed`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -143,24 +139,4 @@ pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
 pub fn write_line(w: &mut impl Write, entry: &Entry) -> std::io::Result<()> {
     serde_json::to_writer(&mut *w, entry)?;
     w.write_all(b"\n")
-}
-
-/// `OUT/run.json`: what wrote the folder, and its summary.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RunInfo {
-    /// Version of referat that wrote the folder.
-    pub referat_version: String,
-    /// Fingerprint of the version and grammar profiles; records made under
-    /// another fingerprint are made again.
-    pub fingerprint: String,
-    /// `K/N` when the run was a shard, or null.
-    pub shard: Option<String>,
-    /// Counts of the run.
-    pub summary: Summary,
-}
-
-/// Read `OUT/run.json`, if present and valid.
-pub fn read_run_info(out: &Path) -> Option<RunInfo> {
-    let text = std::fs::read_to_string(out.join(RUN_FILE)).ok()?;
-    serde_json::from_str(&text).ok()
 }

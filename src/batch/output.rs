@@ -1,10 +1,12 @@
-//! Stage 6: write records as JSON Lines, atomically.
+//! The output folder: its lock, atomic files, and reading `records.jsonl`.
 //!
 //! Every file in OUT is written to a hidden temporary file in the same
-//! folder, flushed to disk and renamed over the old one, so a reader (or a
-//! run killed half-way) never sees a half-written `records.jsonl`.
+//! folder, flushed to disk and renamed over the old one ([`commit`] does
+//! this for the three files of a run together), so a reader (or a run
+//! killed half-way) never sees a half-written `records.jsonl`.
 
-use crate::record::Record;
+use super::summary::{RUN_FILE, RunInfo};
+use super::{BatchError, MANIFEST_FILE, output_err};
 use serde::Deserialize;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -12,20 +14,52 @@ use std::path::{Path, PathBuf};
 
 /// Name of the records file inside OUT.
 pub const RECORDS_FILE: &str = "records.jsonl";
+/// Name of the lock file that keeps two runs out of one OUT.
+pub const LOCK_FILE: &str = ".lock";
 
-/// Write all records to `out/records.jsonl` atomically (temporary file, then rename).
-pub fn write_records(out: &Path, records: &[Record]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(out)?;
-    let mut file = AtomicFile::create(out, RECORDS_FILE)?;
-    for r in records {
-        serde_json::to_writer(&mut file, r)?;
-        file.write_all(b"\n")?;
+/// Hold the lock on OUT for the lifetime of the returned file.
+pub(super) fn lock(out: &Path) -> Result<File, BatchError> {
+    let path = out.join(LOCK_FILE);
+    let file = File::create(&path).map_err(output_err(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::Locked(out.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(BatchError::Output { path, source: e }),
     }
-    file.commit()
 }
 
-/// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
-/// Dropped without commit, the temporary file is removed.
+/// Write `run.json`, flush the three output files to disk, then rename them
+/// into place.
+pub(super) fn commit(
+    out: &Path,
+    records: AtomicFile,
+    manifest: AtomicFile,
+    info: &RunInfo,
+) -> Result<(), BatchError> {
+    let run_path = out.join(RUN_FILE);
+    let mut run_file = AtomicFile::create(out, RUN_FILE).map_err(output_err(&run_path))?;
+    serde_json::to_writer_pretty(&mut run_file, info)
+        .map_err(std::io::Error::from)
+        .and_then(|()| run_file.write_all(b"\n"))
+        .map_err(output_err(&run_path))?;
+    let prepared = [
+        records
+            .finish()
+            .map_err(output_err(out.join(RECORDS_FILE)))?,
+        manifest
+            .finish()
+            .map_err(output_err(out.join(MANIFEST_FILE)))?,
+        run_file.finish().map_err(output_err(&run_path))?,
+    ];
+    for p in prepared {
+        p.rename().map_err(output_err(out))?;
+    }
+    sync_dir(out).map_err(output_err(out))
+}
+
+/// A file written under a temporary name, flushed by [`AtomicFile::finish`]
+/// and renamed into place by [`Prepared::rename`]. Dropped before that, the
+/// temporary file is removed.
 #[derive(Debug)]
 pub struct AtomicFile {
     writer: Option<BufWriter<File>>,
@@ -54,11 +88,6 @@ impl AtomicFile {
             tmp: std::mem::take(&mut self.tmp),
             target: std::mem::take(&mut self.target),
         })
-    }
-
-    /// Flush to disk and rename into place; returns the final path.
-    pub fn commit(self) -> std::io::Result<PathBuf> {
-        self.finish()?.rename()
     }
 }
 
