@@ -91,8 +91,10 @@ fn help_documents_exit_codes_and_batch_options() {
         assert!(help.contains(needle), "ingest --help mentions {needle}");
     }
     let top = referat(&["--help"]);
+    assert_eq!(top.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&top.stdout).contains("Exit codes:"));
     let merge = referat(&["merge", "--help"]);
+    assert_eq!(merge.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&merge.stdout).contains("Exit codes:"));
 }
 
@@ -118,6 +120,7 @@ fn summary_and_plain_progress_go_to_stderr() {
         "-o",
         out.to_str().unwrap(),
     ]);
+    assert_eq!(quiet.status.code(), Some(0), "{:?}", quiet);
     assert!(quiet.stderr.is_empty(), "--quiet prints nothing on success");
 }
 
@@ -142,6 +145,7 @@ fn lines_and_explain_show_what_the_parser_sees_and_decides() {
         "--profile",
         "generic",
     ]);
+    assert_eq!(forced.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&forced.stdout).contains("chosen: generic"));
 
     let unknown = referat(&[

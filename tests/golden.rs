@@ -71,6 +71,12 @@ fn records_match_gold_annotations() {
                 out["meeting"]["participants"], g["meeting"]["participants"],
                 "{stem} participants"
             );
+        } else {
+            assert!(
+                out["meeting"].is_null(),
+                "{stem}: the gold has no meeting, the record has {}",
+                out["meeting"]
+            );
         }
         let toc = |v: &Value| -> Vec<(String, Value)> {
             v.as_array()

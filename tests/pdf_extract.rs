@@ -224,6 +224,13 @@ fn text_ops(lines: &[&str]) -> Vec<Operation> {
     ops
 }
 
+/// The dictionary object `id` of `doc`, to edit (the test's set-up fails
+/// loudly rather than leaving the document as it was).
+fn dict(doc: &mut Document, id: lopdf::ObjectId) -> &mut lopdf::Dictionary {
+    doc.get_dictionary_mut(id)
+        .unwrap_or_else(|e| panic!("object {id:?} is not a dictionary: {e}"))
+}
+
 fn save(doc: &mut Document) -> Vec<u8> {
     let mut out = Vec::new();
     doc.save_to(&mut out).unwrap();
@@ -278,10 +285,9 @@ fn running_headers_and_page_numbers_are_left_out() {
         });
         kids.push(page.into());
     }
-    if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
-        pages.set("Kids", kids);
-        pages.set("Count", 3);
-    }
+    let pages = dict(&mut doc, pages_id);
+    pages.set("Kids", kids);
+    pages.set("Count", 3);
     let e = extract(&save(&mut doc)).unwrap();
     assert_eq!(e.pages, Some(3));
     let body: Vec<&str> = texts(&e).into_iter().filter(|t| !t.is_empty()).collect();
@@ -374,21 +380,25 @@ fn page_tree_citing_itself_does_not_hang() {
         .unwrap()
         .as_reference()
         .unwrap();
-    if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
-        let mut kids = pages.get(b"Kids").unwrap().as_array().unwrap().clone();
-        kids.push(pages_id.into());
-        pages.set("Kids", kids);
-        // The node is also its own parent.
-        pages.set("Parent", pages_id);
-    }
+    let pages = dict(&mut doc, pages_id);
+    let mut kids = pages.get(b"Kids").unwrap().as_array().unwrap().clone();
+    kids.push(pages_id.into());
+    pages.set("Kids", kids);
+    // The node is also its own parent.
+    pages.set("Parent", pages_id);
     let e = extract(&save(&mut doc)).unwrap();
     assert_eq!(texts(&e), vec!["Still here"]);
 
     // A tree with nothing but itself has no pages.
     let mut doc = doc_with(vec![]);
-    if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
-        pages.set("Kids", vec![pages_id.into()]);
-    }
+    let pages_id = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    dict(&mut doc, pages_id).set("Kids", vec![pages_id.into()]);
     assert_eq!(code(extract(&save(&mut doc))), "pdf-malformed");
 }
 
@@ -407,9 +417,7 @@ fn stream_inflating_to_a_gibibyte_is_too_large() {
         compressed.clone(),
     ));
     let page_id = doc.get_pages()[&1];
-    if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
-        page.set("Contents", bomb);
-    }
+    dict(&mut doc, page_id).set("Contents", bomb);
     let started = std::time::Instant::now();
     assert_eq!(code(extract(&save(&mut doc))), "pdf-too-large");
 
@@ -460,13 +468,16 @@ fn font_the_reader_cannot_decode_is_malformed_not_a_crash() {
         "Encoding" => "90ms-RKSJ-H",
         "DescendantFonts" => vec![cid.into()],
     });
+    let mut replaced = 0;
     for (_, object) in doc.objects.iter_mut() {
         if let Object::Dictionary(d) = object
             && let Ok(Object::Dictionary(fonts)) = d.get_mut(b"Font")
         {
             fonts.set("F1", font);
+            replaced += 1;
         }
     }
+    assert_eq!(replaced, 1, "the page resources' /F1 is the composite font");
     assert_eq!(code(extract(&save(&mut doc))), "pdf-malformed");
 }
 
@@ -476,9 +487,7 @@ fn comments_quotes_and_form_matrices_are_handled() {
     let mut doc = doc_with(vec![]);
     let page_id = doc.get_pages()[&1];
     let content = doc.add_object(Stream::new(dictionary! {}, raw.to_vec()));
-    if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
-        page.set("Contents", content);
-    }
+    dict(&mut doc, page_id).set("Contents", content);
     let e = extract(&save(&mut doc)).unwrap();
     let t = texts(&e).join("\n");
     assert!(t.contains("Before comment"), "{t}");
@@ -511,9 +520,7 @@ fn rotated_text_is_read_upright() {
     ops.push(Operation::new("ET", vec![]));
     let mut doc = doc_with(ops);
     let page_id = doc.get_pages()[&1];
-    if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
-        page.set("Rotate", 90);
-    }
+    dict(&mut doc, page_id).set("Rotate", 90);
     let e = extract(&save(&mut doc)).unwrap();
     assert_eq!(texts(&e), vec!["First line of the page", "", "Second line"]);
 }
@@ -721,10 +728,9 @@ fn pages_keep_their_own_fonts_state_and_page_numbers() {
         }
         kids.push(doc.add_object(page).into());
     }
-    if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(pages_id) {
-        pages.set("Kids", kids);
-        pages.set("Count", 3);
-    }
+    let pages = dict(&mut doc, pages_id);
+    pages.set("Kids", kids);
+    pages.set("Count", 3);
     let e = extract(&save(&mut doc)).unwrap();
     let lines: Vec<(&str, Option<u32>, bool)> = e
         .lines

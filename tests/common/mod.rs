@@ -143,9 +143,108 @@ fn layout_cells(line: &str) -> Vec<(usize, &str)> {
     cells
 }
 
+/// Whether the tests run as CI: `.ci/run` sets `REFERAT_CI`, and there a
+/// tool it installs (python3) must be there, so its absence fails the test.
+pub fn in_ci() -> bool {
+    std::env::var_os("REFERAT_CI").is_some()
+}
+
+/// Say that a test, or a part of one, is skipped and why: a `SKIPPED:` line
+/// written to the process's stderr itself, past the test harness's output
+/// capture, so that it shows in a plain `cargo test` run of a passing test.
+pub fn skipped(what: &str, reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {what}: {reason}");
+}
+
+/// Why python3 cannot run the scorer here, or None when it can.
+pub fn python3_missing() -> Option<String> {
+    match std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+    {
+        Err(e) => Some(format!("python3 cannot be started ({e})")),
+        Ok(out) if !out.status.success() => Some(format!(
+            "`python3 --version` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Ok(_) => None,
+    }
+}
+
+/// Whether `test` can run the scorer. Without python3 it is skipped with a
+/// `SKIPPED:` line, except under `REFERAT_CI`, where it fails: `.ci/run`
+/// installs python3, so a missing one there is a broken CI, not a skip.
+pub fn have_python3(test: &str) -> bool {
+    let Some(reason) = python3_missing() else {
+        return true;
+    };
+    assert!(
+        !in_ci(),
+        "{test}: {reason}; REFERAT_CI is set and .ci/run installs python3, so this fails instead of skipping"
+    );
+    skipped(test, &format!("{reason} (.ci/run installs it)"));
+    false
+}
+
+/// One category of a scorer report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub name: String,
+    pub f1: f64,
+    /// Facts right, facts in the gold, facts in the output.
+    pub tp: usize,
+    pub gold: usize,
+    pub out: usize,
+}
+
+/// What the scorer reported for one format.
+#[derive(Debug)]
+pub struct Scores {
+    /// Every category the report lists, in its (sorted) order.
+    pub categories: Vec<Category>,
+    /// The overall F1.
+    pub overall: f64,
+    /// How many records were scored against a gold file.
+    pub documents: usize,
+}
+
+impl Scores {
+    /// The category names, in the report's (sorted) order.
+    pub fn names(&self) -> Vec<&str> {
+        self.categories.iter().map(|c| c.name.as_str()).collect()
+    }
+}
+
+/// Every category `tests/eval/score.py` can report.
+pub const SCORER_CATEGORIES: &[&str] = &[
+    "decision.date",
+    "decision.outcome",
+    "decision.text",
+    "document",
+    "item.amounts",
+    "item.attachments",
+    "item.case_number",
+    "item.found",
+    "item.public",
+    "item.sections",
+    "item.title",
+    "meeting",
+    "proposal.administrations",
+    "proposal.found",
+    "proposal.payback",
+    "proposal.summary",
+    "proposal.title",
+    "proposal.type",
+    "table.cells",
+    "toc",
+];
+
 /// Run the project's scorer (`tests/eval/score.py`) on `records` against
-/// `gold` for one format: (category, F1) per category, and the overall F1.
-pub fn score(records: &Path, gold: &str, format: &str) -> (Vec<(String, f64)>, f64) {
+/// `gold` for one format. Every line of its report must parse: a line this
+/// cannot read fails the test rather than dropping out of the scores.
+pub fn score(records: &Path, gold: &str, format: &str) -> Scores {
     let out = std::process::Command::new("python3")
         .args([
             "tests/eval/score.py",
@@ -163,19 +262,68 @@ pub fn score(records: &Path, gold: &str, format: &str) -> (Vec<(String, f64)>, f
     );
     let report = String::from_utf8(out.stdout).unwrap();
     println!("{format}:\n{report}");
-    let overall = report
-        .lines()
-        .find_map(|l| l.split("F1=").nth(1))
-        .and_then(|f| f.split_whitespace().next()?.parse().ok())
-        .expect("overall F1");
-    let categories = report
-        .lines()
-        .skip(1)
-        .filter(|l| !l.starts_with("overall"))
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split_whitespace().collect();
-            Some((cols.first()?.to_string(), cols.get(3)?.parse().ok()?))
-        })
-        .collect();
-    (categories, overall)
+    parse_report(&report)
+}
+
+/// Read the scorer's text report (see `main` in `tests/eval/score.py`).
+pub fn parse_report(report: &str) -> Scores {
+    let mut lines = report.lines();
+    let header = lines.next().unwrap_or_default();
+    assert!(
+        header.starts_with("category") && header.contains("F1"),
+        "scorer report header: {header:?}"
+    );
+    let mut categories = Vec::new();
+    let mut overall = None;
+    for line in lines {
+        if let Some(rest) = line.strip_prefix("overall:") {
+            // "overall: P=1.000 R=1.000 F1=1.000 over 6 documents"
+            let f1 = rest
+                .split("F1=")
+                .nth(1)
+                .and_then(|f| f.split_whitespace().next()?.parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("overall F1 in {line:?}"));
+            let documents = rest
+                .split(" over ")
+                .nth(1)
+                .and_then(|d| d.split_whitespace().next()?.parse::<usize>().ok())
+                .unwrap_or_else(|| panic!("document count in {line:?}"));
+            overall = Some((f1, documents));
+            continue;
+        }
+        // "table.cells                  1.000   1.000   1.000   (812/812/812)"
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let category = match cols.as_slice() {
+            [name, p, r, f1, counts] => {
+                let counts: Vec<usize> = counts
+                    .strip_prefix('(')
+                    .and_then(|c| c.strip_suffix(')'))
+                    .map(|c| c.split('/').filter_map(|n| n.parse().ok()).collect())
+                    .unwrap_or_default();
+                match (
+                    p.parse::<f64>(),
+                    r.parse::<f64>(),
+                    f1.parse::<f64>(),
+                    &counts[..],
+                ) {
+                    (Ok(_), Ok(_), Ok(f1), &[tp, gold, out]) => Some(Category {
+                        name: name.to_string(),
+                        f1,
+                        tp,
+                        gold,
+                        out,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        categories.push(category.unwrap_or_else(|| panic!("unreadable scorer line {line:?}")));
+    }
+    let (overall, documents) = overall.unwrap_or_else(|| panic!("no overall line in {report}"));
+    Scores {
+        categories,
+        overall,
+        documents,
+    }
 }
