@@ -17,7 +17,7 @@ use referat::ingest::{Options, process_bytes};
 use referat::profile::Profiles;
 use referat::record::{Format, Kind, Record, Status};
 use referat::walk::InputFile;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 static PROFILES: LazyLock<Profiles> =
@@ -314,8 +314,7 @@ proptest! {
 
     #[test]
     fn every_profile_reads_grammar_shaped_text_without_panicking(text in shaped_text()) {
-        let path = Path::new("referat.txt");
-        match referat::extract::extract(text.as_bytes(), Format::Text, &PdfOptions::default(), path) {
+        match referat::extract::extract(text.as_bytes(), Format::Text, &PdfOptions::default()) {
             Ok(extracted) => {
                 for p in &PROFILES.profiles {
                     let doc = referat::parse::parse_with(&extracted, &PROFILES, Some(p));
