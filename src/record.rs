@@ -1,6 +1,6 @@
 //! The record contract (version 1): one [`Record`] per input file.
 //!
-//! Field names and meanings follow `../shared/contract/README.md`; the JSON
+//! Field names and meanings follow `docs/contract.md`; the JSON
 //! Schema in `docs/record.schema.json` is generated from these types.
 
 use schemars::JsonSchema;
