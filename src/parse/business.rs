@@ -127,8 +127,6 @@ pub fn parse(lines: &[Line], profile: &Profile) -> Catalogue {
 
 /// One proposal from its heading line onwards.
 fn proposal(lines: &[Line], heading: ProposalHeading, profile: &Profile) -> Proposal {
-    let w = &profile.proposals;
-    let joiners = &profile.text.compound_joiners;
     let mut p = Proposal {
         code: heading.code,
         number: heading.number,
@@ -146,6 +144,16 @@ fn proposal(lines: &[Line], heading: ProposalHeading, profile: &Profile) -> Prop
         },
     };
     let body = &lines[1..];
+    read_labels(&mut p, body, profile);
+    p.sections = sections(body, profile);
+    p
+}
+
+/// Fill summary, administrations and payback from the labelled lines of a
+/// proposal's body: the first of each label counts, and every payback row.
+fn read_labels(p: &mut Proposal, body: &[Line], profile: &Profile) {
+    let w = &profile.proposals;
+    let joiners = &profile.text.compound_joiners;
     let mut i = 0;
     while i < body.len() {
         let text = body[i].text.trim();
@@ -166,27 +174,8 @@ fn proposal(lines: &[Line], heading: ProposalHeading, profile: &Profile) -> Prop
             && p.affected_administrations.is_empty()
         {
             let rest = strip_label(text, &w.affected_labels);
-            let mut cells: Vec<String> = rest.split('\t').map(str::to_string).collect();
-            let mut used = 0;
-            while let Some(next) = body.get(i + 1 + used) {
-                let t = next.text.trim_end();
-                if t.trim().is_empty()
-                    || !(next.text.starts_with('\t') || t.contains([BOX_TICKED, BOX_EMPTY]))
-                {
-                    break;
-                }
-                cells.extend(t.split('\t').map(str::to_string));
-                used += 1;
-            }
-            p.affected_administrations = ticked_names(&cells, &w.name_joiners);
-            if p.affected_administrations.is_empty() && used == 0 {
-                // Listed as plain text under the label ("Berørte forvaltninger:" /
-                // "Økonomiforvaltningen og Socialforvaltningen").
-                let (para, n) = paragraph_from(rest, &body[i + 1..], profile);
-                let lines: Vec<String> = para.iter().map(|l| l.text.clone()).collect();
-                p.affected_administrations = ticked_names(&lines, &w.name_joiners);
-                used = n;
-            }
+            let (names, used) = affected_administrations(rest, &body[i + 1..], profile);
+            p.affected_administrations = names;
             i += used;
         } else if labelled(first_cell, &w.payback_labels).is_some() {
             record_payback(
@@ -198,8 +187,34 @@ fn proposal(lines: &[Line], heading: ProposalHeading, profile: &Profile) -> Prop
         }
         i += 1;
     }
-    p.sections = sections(body, profile);
-    p
+}
+
+/// The ticked administrations in `rest` (the label line after its label)
+/// and the box or tab lines `below` it; without any, the names listed as
+/// plain text under the label ("Berørte forvaltninger:" /
+/// "Økonomiforvaltningen og Socialforvaltningen"). Returns the names and
+/// how many lines below were used.
+fn affected_administrations(rest: &str, below: &[Line], profile: &Profile) -> (Vec<String>, usize) {
+    let joiners = &profile.proposals.name_joiners;
+    let mut cells: Vec<String> = rest.split('\t').map(str::to_string).collect();
+    let mut used = 0;
+    for next in below {
+        let t = next.text.trim_end();
+        if t.trim().is_empty()
+            || !(next.text.starts_with('\t') || t.contains([BOX_TICKED, BOX_EMPTY]))
+        {
+            break;
+        }
+        cells.extend(t.split('\t').map(str::to_string));
+        used += 1;
+    }
+    let names = ticked_names(&cells, joiners);
+    if !names.is_empty() || used > 0 {
+        return (names, used);
+    }
+    let (para, used) = paragraph_from(rest, below, profile);
+    let lines: Vec<String> = para.iter().map(|l| l.text.clone()).collect();
+    (ticked_names(&lines, joiners), used)
 }
 
 /// The label's value plus continuation lines up to a blank line or another label.

@@ -94,14 +94,10 @@ fn header_len(rows: &[RawRow], words: &TableWords) -> usize {
         .count()
 }
 
-/// Column labels (and spanning group labels) from stacked header rows.
-fn column_labels(
-    header: &[RawRow],
-    width: usize,
-    words: &TableWords,
-) -> (Vec<String>, Vec<Option<String>>) {
-    let h = header.len();
-    let grid: Vec<Vec<String>> = header
+/// The header rows as a grid `width` cells wide, cells that only say the
+/// unit and price level emptied.
+fn header_grid(header: &[RawRow], width: usize, words: &TableWords) -> Vec<Vec<String>> {
+    header
         .iter()
         .map(|r| {
             (0..width)
@@ -115,7 +111,17 @@ fn column_labels(
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Column labels (and spanning group labels) from stacked header rows.
+fn column_labels(
+    header: &[RawRow],
+    width: usize,
+    words: &TableWords,
+) -> (Vec<String>, Vec<Option<String>>) {
+    let h = header.len();
+    let grid = header_grid(header, width, words);
     let mut pieces: Vec<Vec<String>> = vec![Vec::new(); width];
     let mut groups: Vec<Option<String>> = vec![None; width];
     for (r, row) in grid.iter().enumerate() {
@@ -192,6 +198,8 @@ impl Profile {
     }
 }
 
+/// Place a row's cells after the label in the table's columns (`width`
+/// counts the label), from column `offset` on, and parse them.
 fn place<'a>(raw: RawRow<'a>, offset: usize, width: usize, words: &TableWords) -> PlacedRow<'a> {
     let mut texts = vec![String::new(); width.saturating_sub(1)];
     for (k, cell) in raw.cells.iter().skip(1).enumerate() {
@@ -204,6 +212,32 @@ fn place<'a>(raw: RawRow<'a>, offset: usize, width: usize, words: &TableWords) -
         .map(|t| parse_cell(t, &words.cell_suffixes))
         .collect();
     PlacedRow { raw, texts, parsed }
+}
+
+/// How far right a body row's cells after the label are shifted: not at all
+/// (left-aligned) unless it is a short tabbed row of a later block whose
+/// shape no first-block row has, and its cells fit the first block's
+/// `profile` at least as well right-aligned.
+fn offset(
+    raw: &RawRow,
+    cols: usize,
+    first_block_short: &[usize],
+    profile: &Profile,
+    words: &TableWords,
+) -> usize {
+    let n = raw.cells.len().saturating_sub(1);
+    let right = cols.saturating_sub(n);
+    let keep_left =
+        raw.block == 0 || !raw.tabbed || n >= cols || first_block_short.contains(&raw.cells.len());
+    if keep_left {
+        return 0;
+    }
+    let cells = &raw.cells[1..];
+    if profile.fit(cells, right, words) >= profile.fit(cells, 0, words) {
+        right
+    } else {
+        0
+    }
 }
 
 /// Work out header, columns and the placement of every body row.
@@ -230,22 +264,7 @@ pub(crate) fn layout<'a>(rows: Vec<RawRow<'a>>, words: &TableWords) -> Layout<'a
         if raw.block > 0 && header.iter().any(|hr| hr.cells == raw.cells) {
             continue;
         }
-        let n = raw.cells.len().saturating_sub(1);
-        let right = cols.saturating_sub(n);
-        let keep_left = raw.block == 0
-            || !raw.tabbed
-            || n >= cols
-            || first_block_short.contains(&raw.cells.len());
-        let offset = if keep_left {
-            0
-        } else {
-            let cells = &raw.cells[1..];
-            if profile.fit(cells, right, words) >= profile.fit(cells, 0, words) {
-                right
-            } else {
-                0
-            }
-        };
+        let offset = offset(&raw, cols, &first_block_short, &profile, words);
         let row = place(raw, offset, width, words);
         if row.raw.block == 0 {
             profile.add(&row);

@@ -85,6 +85,44 @@ struct ColumnResult {
     ok: bool,
 }
 
+/// The sum of the cells of one column over some rows.
+struct Sum {
+    value: f64,
+    /// How many cells printed a number.
+    n: usize,
+    /// Most decimals printed.
+    decimals: u32,
+}
+
+impl Sum {
+    /// Sum `cells` in order, keeping the most decimals printed (at least
+    /// `decimals`); `None` when a cell cannot be summed.
+    fn of<'p>(cells: impl IntoIterator<Item = &'p ParsedCell>, decimals: u32) -> Option<Sum> {
+        let mut sum = Sum {
+            value: 0.0,
+            n: 0,
+            decimals,
+        };
+        for p in cells {
+            if let Some((v, d)) = amount(p).ok()? {
+                sum.value += v;
+                sum.n += 1;
+                sum.decimals = sum.decimals.max(d);
+            }
+        }
+        Some(sum)
+    }
+}
+
+/// The cells of rows `set` in column `c`.
+fn column<'p>(
+    rows: &'p [PlacedRow],
+    set: &'p [usize],
+    c: usize,
+) -> impl Iterator<Item = &'p ParsedCell> {
+    set.iter().map(move |&r| &rows[r].parsed[c])
+}
+
 /// Compare row `t` with the sum of rows `set`, column by column. Returns the
 /// checks for columns where the total prints a number and whether the set
 /// agrees everywhere (including near-zero where the total is empty).
@@ -96,38 +134,24 @@ fn evaluate(rows: &[PlacedRow], t: usize, set: &[usize]) -> (Vec<ColumnResult>, 
         let Ok(total) = amount(&rows[t].parsed[c]) else {
             continue;
         };
-        let mut sum = 0.0;
-        let mut n = 0;
-        let mut decimals = total.map_or(0, |(_, d)| d);
-        let mut summable = true;
-        for &r in set {
-            match amount(&rows[r].parsed[c]) {
-                Ok(Some((v, d))) => {
-                    sum += v;
-                    n += 1;
-                    decimals = decimals.max(d);
-                }
-                Ok(None) => {}
-                Err(()) => summable = false,
-            }
-        }
-        if !summable {
+        let decimals = total.map_or(0, |(_, d)| d);
+        let Some(sum) = Sum::of(column(rows, set, c), decimals) else {
             continue;
-        }
-        any_summand |= n > 0;
-        let tol = tolerance(n, decimals);
+        };
+        any_summand |= sum.n > 0;
+        let tol = tolerance(sum.n, sum.decimals);
         match total {
             Some((found, _)) => {
-                let ok = (sum - found).abs() <= tol + 1e-9;
+                let ok = (sum.value - found).abs() <= tol + 1e-9;
                 all_ok &= ok;
                 out.push(ColumnResult {
                     column: c,
-                    expected: round_to(sum, decimals),
+                    expected: round_to(sum.value, sum.decimals),
                     found,
                     ok,
                 });
             }
-            None => all_ok &= sum.abs() <= tol + 1e-9,
+            None => all_ok &= sum.value.abs() <= tol + 1e-9,
         }
     }
     let agrees = all_ok && any_summand && !out.is_empty();
@@ -234,6 +258,36 @@ fn siblings(a: &str, b: &str) -> bool {
     common >= 2
 }
 
+/// The checks found so far, each with its row and column for the final
+/// order.
+struct Found<'c> {
+    /// Column labels, for naming a check's column.
+    columns: &'c [String],
+    checks: Vec<(usize, usize, Check)>,
+}
+
+impl Found<'_> {
+    /// Record the column results of row `row` as checks labelled `label`.
+    fn push(&mut self, row: usize, label: &str, res: &[ColumnResult]) {
+        for r in res {
+            let check = Check {
+                row: label.to_string(),
+                column: self.columns.get(r.column).cloned().unwrap_or_default(),
+                expected: r.expected,
+                found: r.found,
+                ok: r.ok,
+            };
+            self.checks.push((row, r.column, check));
+        }
+    }
+
+    /// The checks in table order: by row, then column.
+    fn into_sorted(mut self) -> Vec<Check> {
+        self.checks.sort_by_key(|(r, c, _)| (*r, *c));
+        self.checks.into_iter().map(|(_, _, c)| c).collect()
+    }
+}
+
 /// All checks of a table's total rows and total columns.
 pub(crate) fn checks(
     rows: &[PlacedRow],
@@ -242,77 +296,91 @@ pub(crate) fn checks(
     groups: &[Option<String>],
     words: &TableWords,
 ) -> Vec<Check> {
-    let mut found: Vec<(usize, usize, Check)> = Vec::new();
-    let push = |found: &mut Vec<(usize, usize, Check)>,
-                row: usize,
-                label: String,
-                res: &[ColumnResult]| {
-        for r in res {
-            found.push((
-                row,
-                r.column,
-                Check {
-                    row: label.clone(),
-                    column: columns.get(r.column).cloned().unwrap_or_default(),
-                    expected: r.expected,
-                    found: r.found,
-                    ok: r.ok,
-                },
-            ));
-        }
+    let mut found = Found {
+        columns,
+        checks: Vec::new(),
     };
+    let unresolved = check_total_rows(rows, roles, &mut found);
+    check_unresolved(rows, roles, &unresolved, &mut found);
+    check_total_columns(rows, columns, groups, words, &mut found);
+    found.into_sorted()
+}
+
+/// Check each total row that prints a number against the first reading that
+/// agrees in every column. Returns the totals no reading explains, each with
+/// its closest reading.
+fn check_total_rows(
+    rows: &[PlacedRow],
+    roles: &[RowRole],
+    found: &mut Found,
+) -> Vec<(usize, Vec<usize>)> {
     let mut covered = vec![false; rows.len()];
-    let mut unresolved: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut unresolved = Vec::new();
     for t in (0..rows.len()).filter(|&t| roles[t] == RowRole::Total) {
         if !rows[t].has_values() {
             continue;
         }
         let cands = readings(rows, roles, t, &covered);
-        let hit = cands
-            .iter()
-            .filter(|s| !s.is_empty())
-            .find(|s| evaluate(rows, t, s).1)
-            .cloned()
-            .or_else(|| subset(rows, t, &data_rows(rows, roles, bounds(roles, t).pool, t)));
-        match hit {
+        match agreeing_reading(rows, roles, t, &cands) {
             Some(set) => {
                 let (res, _) = evaluate(rows, t, &set);
-                push(&mut found, t, rows[t].label().to_string(), &res);
+                found.push(t, rows[t].label(), &res);
                 for k in set {
                     covered[k] = true;
                 }
             }
-            None => {
-                // The reading that agrees in the most columns (the first on
-                // ties) names the mismatches.
-                let mut primary: Vec<usize> = Vec::new();
-                let mut best = None;
-                for set in cands.into_iter().filter(|s| !s.is_empty()) {
-                    let agree = evaluate(rows, t, &set).0.iter().filter(|r| r.ok).count();
-                    if best.is_none_or(|b| agree > b) {
-                        best = Some(agree);
-                        primary = set;
-                    }
-                }
-                unresolved.push((t, primary));
-            }
+            None => unresolved.push((t, closest_reading(rows, t, cands))),
         }
     }
-    // Neighbouring unexplained totals that split their section.
+    unresolved
+}
+
+/// The first of the readings `cands` of total `t` that agrees in every
+/// column, else the first smallest subset of its pool that does.
+fn agreeing_reading(
+    rows: &[PlacedRow],
+    roles: &[RowRole],
+    t: usize,
+    cands: &[Vec<usize>],
+) -> Option<Vec<usize>> {
+    cands
+        .iter()
+        .filter(|s| !s.is_empty())
+        .find(|s| evaluate(rows, t, s).1)
+        .cloned()
+        .or_else(|| subset(rows, t, &data_rows(rows, roles, bounds(roles, t).pool, t)))
+}
+
+/// The reading of total `t` that agrees in the most columns (the first on
+/// ties): it names the mismatches. Empty when every reading is.
+fn closest_reading(rows: &[PlacedRow], t: usize, cands: Vec<Vec<usize>>) -> Vec<usize> {
+    let mut primary: Vec<usize> = Vec::new();
+    let mut best = None;
+    for set in cands.into_iter().filter(|s| !s.is_empty()) {
+        let agree = evaluate(rows, t, &set).0.iter().filter(|r| r.ok).count();
+        if best.is_none_or(|b| agree > b) {
+            best = Some(agree);
+            primary = set;
+        }
+    }
+    primary
+}
+
+/// Check the totals no reading explains: neighbouring siblings together, as
+/// one row "A + B", against the pool they split; any other total against its
+/// closest reading.
+fn check_unresolved(
+    rows: &[PlacedRow],
+    roles: &[RowRole],
+    unresolved: &[(usize, Vec<usize>)],
+    found: &mut Found,
+) {
     let mut k = 0;
     while k < unresolved.len() {
         let (t, primary) = &unresolved[k];
-        let pool = data_rows(rows, roles, bounds(roles, *t).pool, *t);
-        let mut group = vec![*t];
-        while let Some((next, _)) = unresolved.get(k + group.len()) {
-            let last = *group.last().unwrap_or(t);
-            if *next == last + 1 && siblings(rows[last].label(), rows[*next].label()) {
-                group.push(*next);
-            } else {
-                break;
-            }
-        }
+        let group = sibling_run(rows, &unresolved[k..]);
         if group.len() >= 2 {
+            let pool = data_rows(rows, roles, bounds(roles, *t).pool, *t);
             let (res, ok) = evaluate_partition(rows, &group, &pool);
             if ok || !res.is_empty() {
                 let label = group
@@ -320,63 +388,83 @@ pub(crate) fn checks(
                     .map(|&g| rows[g].label())
                     .collect::<Vec<_>>()
                     .join(" + ");
-                push(&mut found, *t, label, &res);
+                found.push(*t, &label, &res);
                 k += group.len();
                 continue;
             }
         }
         let (res, _) = evaluate(rows, *t, primary);
-        push(&mut found, *t, rows[*t].label().to_string(), &res);
-        for &p in primary {
-            covered[p] = true;
-        }
+        found.push(*t, rows[*t].label(), &res);
         k += 1;
     }
-    // Total columns.
-    for c in 0..columns.len() {
-        if !is_total(&columns[c], words) {
-            continue;
+}
+
+/// The first of the `unresolved` totals and those directly below it, each
+/// a sibling of the one above.
+fn sibling_run(rows: &[PlacedRow], unresolved: &[(usize, Vec<usize>)]) -> Vec<usize> {
+    let mut group = vec![unresolved[0].0];
+    for (next, _) in &unresolved[1..] {
+        let last = group[group.len() - 1];
+        if *next == last + 1 && siblings(rows[last].label(), rows[*next].label()) {
+            group.push(*next);
+        } else {
+            break;
         }
-        let summands: Vec<usize> = (0..c)
-            .rev()
-            .take_while(|&k| groups[k] == groups[c] && !is_total(&columns[k], words))
-            .filter(|&k| rows.iter().any(|r| r.parsed[k].is_numeric()))
-            .collect();
+    }
+    group
+}
+
+/// Check every total column (its label a total word) row by row against
+/// the columns it sums.
+fn check_total_columns(
+    rows: &[PlacedRow],
+    columns: &[String],
+    groups: &[Option<String>],
+    words: &TableWords,
+    found: &mut Found,
+) {
+    for c in (0..columns.len()).filter(|&c| is_total(&columns[c], words)) {
+        let summands = column_summands(rows, columns, groups, c, words);
         if summands.is_empty() {
             continue;
         }
         for (r, row) in rows.iter().enumerate() {
-            let Ok(Some((total, d))) = amount(&row.parsed[c]) else {
-                continue;
-            };
-            let mut sum = 0.0;
-            let mut n = 0;
-            let mut decimals = d;
-            let mut summable = true;
-            for &k in &summands {
-                match amount(&row.parsed[k]) {
-                    Ok(Some((v, dd))) => {
-                        sum += v;
-                        n += 1;
-                        decimals = decimals.max(dd);
-                    }
-                    Ok(None) => {}
-                    Err(()) => summable = false,
-                }
-            }
-            if summable && n > 0 {
-                let res = ColumnResult {
-                    column: c,
-                    expected: round_to(sum, decimals),
-                    found: total,
-                    ok: (sum - total).abs() <= tolerance(n, decimals) + 1e-9,
-                };
-                push(&mut found, r, row.label().to_string(), &[res]);
+            if let Some(res) = row_total(row, c, &summands) {
+                found.push(r, row.label(), &[res]);
             }
         }
     }
-    found.sort_by_key(|(r, c, _)| (*r, *c));
-    found.into_iter().map(|(_, _, c)| c).collect()
+}
+
+/// The columns total column `c` sums: those directly to its left in its
+/// header group, up to another total column, that hold a number somewhere.
+fn column_summands(
+    rows: &[PlacedRow],
+    columns: &[String],
+    groups: &[Option<String>],
+    c: usize,
+    words: &TableWords,
+) -> Vec<usize> {
+    (0..c)
+        .rev()
+        .take_while(|&k| groups[k] == groups[c] && !is_total(&columns[k], words))
+        .filter(|&k| rows.iter().any(|r| r.parsed[k].is_numeric()))
+        .collect()
+}
+
+/// Compare the total `row` prints in column `c` with the sum of its cells
+/// in `summands`; `None` when there is nothing to compare.
+fn row_total(row: &PlacedRow, c: usize, summands: &[usize]) -> Option<ColumnResult> {
+    let Ok(Some((total, d))) = amount(&row.parsed[c]) else {
+        return None;
+    };
+    let sum = Sum::of(summands.iter().map(|&k| &row.parsed[k]), d)?;
+    (sum.n > 0).then(|| ColumnResult {
+        column: c,
+        expected: round_to(sum.value, sum.decimals),
+        found: total,
+        ok: (sum.value - total).abs() <= tolerance(sum.n, sum.decimals) + 1e-9,
+    })
 }
 
 /// Compare the sum of sibling totals with the sum of the rows they split.
@@ -388,44 +476,23 @@ fn evaluate_partition(
     let mut out = Vec::new();
     let mut all_ok = !pool.is_empty();
     for c in 0..rows[group[0]].parsed.len() {
-        let mut found = 0.0;
-        let mut any_total = false;
-        let mut decimals = 0;
-        let mut n: usize = 0;
-        let mut summable = true;
-        for &g in group {
-            match amount(&rows[g].parsed[c]) {
-                Ok(Some((v, d))) => {
-                    found += v;
-                    any_total = true;
-                    decimals = decimals.max(d);
-                    n += 1;
-                }
-                Ok(None) => {}
-                Err(()) => summable = false,
-            }
-        }
-        let mut expected = 0.0;
-        for &p in pool {
-            match amount(&rows[p].parsed[c]) {
-                Ok(Some((v, d))) => {
-                    expected += v;
-                    decimals = decimals.max(d);
-                    n += 1;
-                }
-                Ok(None) => {}
-                Err(()) => summable = false,
-            }
-        }
-        if !summable || !any_total {
+        let Some(totals) = Sum::of(column(rows, group, c), 0) else {
+            continue;
+        };
+        let Some(parts) = Sum::of(column(rows, pool, c), totals.decimals) else {
+            continue;
+        };
+        if totals.n == 0 {
             continue;
         }
-        let ok = (expected - found).abs() <= tolerance(n.saturating_sub(1), decimals) + 1e-9;
+        let (n, decimals) = (totals.n + parts.n, parts.decimals);
+        let ok =
+            (parts.value - totals.value).abs() <= tolerance(n.saturating_sub(1), decimals) + 1e-9;
         all_ok &= ok;
         out.push(ColumnResult {
             column: c,
-            expected: round_to(expected, decimals),
-            found: round_to(found, decimals),
+            expected: round_to(parts.value, decimals),
+            found: round_to(totals.value, decimals),
             ok,
         });
     }

@@ -218,100 +218,15 @@ pub(crate) fn markers(rows: &[RawRow], words: &TableWords) -> Vec<String> {
 /// Find the tables in `lines`.
 pub(crate) fn find<'a>(lines: &'a [Line], words: &TableWords) -> Vec<Region<'a>> {
     let kinds: Vec<LineKind> = lines.iter().map(|l| classify(l, words)).collect();
-    let n = lines.len();
     let mut regions = Vec::new();
     let mut i = 0;
-    while i < n {
+    while i < lines.len() {
         if kinds[i] != LineKind::Tab {
             i += 1;
             continue;
         }
-        let caption = (0..i)
-            .rev()
-            .find(|&k| kinds[k] != LineKind::Blank)
-            .filter(|&k| kinds[k] == LineKind::Caption)
-            .map(|k| collapse(&lines[k].text.replace('\t', " ")));
-        let mut rows: Vec<RawRow<'a>> = Vec::new();
-        let mut block = 0;
-        let mut j = i;
-        // Was the line before `j` part of the table (no blank line between)?
-        let mut adjacent = false;
-        while j < n {
-            match kinds[j] {
-                LineKind::Tab => {
-                    rows.push(RawRow {
-                        cells: split_cells(&lines[j].text),
-                        line: &lines[j],
-                        block,
-                        tabbed: true,
-                    });
-                    adjacent = true;
-                    j += 1;
-                }
-                LineKind::Separator => {
-                    j += 1;
-                }
-                LineKind::Plain => {
-                    let end = (j..n).find(|&k| kinds[k] != LineKind::Plain).unwrap_or(n);
-                    let squeezed = adjacent
-                        && end < n
-                        && kinds[end] == LineKind::Tab
-                        && (j..end).all(|k| lines[k].text.chars().count() <= MAX_PLAIN_ROW);
-                    if squeezed {
-                        for line in &lines[j..end] {
-                            rows.push(RawRow {
-                                cells: vec![join_hyphens(&collapse(&line.text))],
-                                line,
-                                block,
-                                tabbed: false,
-                            });
-                        }
-                        j = end;
-                    } else if let Some(last) = rows
-                        .last_mut()
-                        .filter(|last| continues_label(&lines[j].text, last, adjacent, words))
-                    {
-                        let label = join_hyphens(&format!(
-                            "{} {}",
-                            last.cells[0],
-                            collapse(&lines[j].text)
-                        ));
-                        last.cells[0] = label;
-                        j += 1;
-                    } else {
-                        break;
-                    }
-                }
-                LineKind::Blank => {
-                    let k = (j..n).find(|&k| kinds[k] != LineKind::Blank).unwrap_or(n);
-                    if k < n && kinds[k] == LineKind::Tab {
-                        block += 1;
-                        adjacent = false;
-                        j = k;
-                    } else if k < n
-                        && kinds[k] == LineKind::Plain
-                        && rows
-                            .last()
-                            .is_some_and(|last| continues_label(&lines[k].text, last, false, words))
-                    {
-                        if let Some(last) = rows.last_mut() {
-                            let label = join_hyphens(&format!(
-                                "{} {}",
-                                last.cells[0],
-                                collapse(&lines[k].text)
-                            ));
-                            last.cells[0] = label;
-                        }
-                        j = k + 1;
-                        adjacent = true;
-                    } else {
-                        break;
-                    }
-                }
-                LineKind::Caption => break,
-            }
-        }
-        let end = j;
+        let caption = caption_above(lines, &kinds, i);
+        let (rows, end) = RowScan::new(lines, &kinds, words).rows_from(i);
         let marks = markers(&rows, words);
         let (notes, after) = notes_below(lines, &kinds, end, words, &marks);
         regions.push(Region {
@@ -322,6 +237,132 @@ pub(crate) fn find<'a>(lines: &'a [Line], words: &TableWords) -> Vec<Region<'a>>
         i = after.max(end).max(i + 1);
     }
     regions
+}
+
+/// The caption of a table starting at line `start`: the nearest non-blank
+/// line above, when it is a caption line.
+fn caption_above(lines: &[Line], kinds: &[LineKind], start: usize) -> Option<String> {
+    (0..start)
+        .rev()
+        .find(|&k| kinds[k] != LineKind::Blank)
+        .filter(|&k| kinds[k] == LineKind::Caption)
+        .map(|k| collapse(&lines[k].text.replace('\t', " ")))
+}
+
+/// Glue a line that finishes a row's label onto that label.
+fn extend_label(row: &mut RawRow, text: &str) {
+    row.cells[0] = join_hyphens(&format!("{} {}", row.cells[0], collapse(text)));
+}
+
+/// The rows of one table, read line by line from its first tab line.
+struct RowScan<'a, 'k> {
+    lines: &'a [Line],
+    kinds: &'k [LineKind],
+    words: &'k TableWords,
+    rows: Vec<RawRow<'a>>,
+    /// The block the next row is in.
+    block: usize,
+    /// Was the line before the current one part of the table (no blank
+    /// line between)?
+    adjacent: bool,
+}
+
+impl<'a, 'k> RowScan<'a, 'k> {
+    fn new(lines: &'a [Line], kinds: &'k [LineKind], words: &'k TableWords) -> Self {
+        RowScan {
+            lines,
+            kinds,
+            words,
+            rows: Vec::new(),
+            block: 0,
+            adjacent: false,
+        }
+    }
+
+    /// The rows of the table whose first tab line is `start`, and the index
+    /// of the first line after the table.
+    fn rows_from(mut self, start: usize) -> (Vec<RawRow<'a>>, usize) {
+        let mut j = start;
+        while j < self.lines.len() {
+            let next = match self.kinds[j] {
+                LineKind::Tab => Some(self.tab(j)),
+                LineKind::Separator => Some(j + 1),
+                LineKind::Plain => self.plain(j),
+                LineKind::Blank => self.blank(j),
+                LineKind::Caption => None,
+            };
+            match next {
+                Some(next) => j = next,
+                None => break,
+            }
+        }
+        (self.rows, j)
+    }
+
+    /// A tab line is a row; returns the next line.
+    fn tab(&mut self, j: usize) -> usize {
+        self.rows.push(RawRow {
+            cells: split_cells(&self.lines[j].text),
+            line: &self.lines[j],
+            block: self.block,
+            tabbed: true,
+        });
+        self.adjacent = true;
+        j + 1
+    }
+
+    /// Plain lines at `j`: rows when squeezed between tab rows, else the end
+    /// of the previous row's label, else the end of the table (`None`).
+    fn plain(&mut self, j: usize) -> Option<usize> {
+        let (lines, kinds, n) = (self.lines, self.kinds, self.lines.len());
+        let end = (j..n).find(|&k| kinds[k] != LineKind::Plain).unwrap_or(n);
+        let squeezed = self.adjacent
+            && end < n
+            && kinds[end] == LineKind::Tab
+            && (j..end).all(|k| lines[k].text.chars().count() <= MAX_PLAIN_ROW);
+        if squeezed {
+            for line in &lines[j..end] {
+                self.rows.push(RawRow {
+                    cells: vec![join_hyphens(&collapse(&line.text))],
+                    line,
+                    block: self.block,
+                    tabbed: false,
+                });
+            }
+            return Some(end);
+        }
+        let (adjacent, words) = (self.adjacent, self.words);
+        let last = self
+            .rows
+            .last_mut()
+            .filter(|last| continues_label(&lines[j].text, last, adjacent, words))?;
+        extend_label(last, &lines[j].text);
+        Some(j + 1)
+    }
+
+    /// Blank lines at `j`: a new block when tab lines follow, the end of the
+    /// last row's label when such a line follows, else the end of the table
+    /// (`None`).
+    fn blank(&mut self, j: usize) -> Option<usize> {
+        let (lines, kinds, n) = (self.lines, self.kinds, self.lines.len());
+        let k = (j..n).find(|&k| kinds[k] != LineKind::Blank).unwrap_or(n);
+        if k < n && kinds[k] == LineKind::Tab {
+            self.block += 1;
+            self.adjacent = false;
+            return Some(k);
+        }
+        if k < n && kinds[k] == LineKind::Plain {
+            let words = self.words;
+            let last = self
+                .rows
+                .last_mut()
+                .filter(|last| continues_label(&lines[k].text, last, false, words))?;
+            extend_label(last, &lines[k].text);
+            self.adjacent = true;
+            return Some(k + 1);
+        }
+        None
+    }
 }
 
 /// Note lines from `start` on (blank lines between them allowed); returns

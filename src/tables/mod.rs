@@ -53,6 +53,8 @@ fn roles(rows: &[PlacedRow], words: &TableWords) -> Vec<RowRole> {
         .collect()
 }
 
+/// The table of a region, or `None` when it has neither a caption nor a
+/// number.
 fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
     let first_line = region.rows.first()?.line;
     let location = Location {
@@ -66,18 +68,7 @@ fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
     }
     let header_texts = layout.header.iter().flat_map(|r| r.cells.iter());
     let texts: Vec<&String> = header_texts.chain(region.caption.iter()).collect();
-    let unit = texts
-        .iter()
-        .filter_map(|t| lexicon::find_unit(t, words))
-        .fold(None::<lexicon::UnitMatch>, |best, u| match best {
-            Some(b) if b.text.len() >= u.text.len() => Some(b),
-            _ => Some(u),
-        })
-        .map(|u| Unit {
-            text: u.text,
-            scale: u.scale,
-            currency: words.currency.clone(),
-        });
+    let unit = unit(&texts, words);
     let price_level = texts
         .iter()
         .find_map(|t| lexicon::find_price_level(t, words))
@@ -88,22 +79,7 @@ fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
         .rows
         .iter()
         .zip(&roles)
-        .map(|(row, role)| Row {
-            label: row.label().to_string(),
-            cells: row
-                .texts
-                .iter()
-                .zip(&row.parsed)
-                .map(|(t, p)| {
-                    (!t.is_empty()).then(|| Cell {
-                        raw: t.clone(),
-                        values: p.values(),
-                        footnotes: p.footnotes.clone(),
-                    })
-                })
-                .collect(),
-            role: *role,
-        })
+        .map(|(row, role)| record_row(row, *role))
         .collect();
     Some(Table {
         caption: region.caption,
@@ -115,4 +91,42 @@ fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
         checks,
         location,
     })
+}
+
+/// The table's unit: the longest (the first of equals) that the header
+/// cells or the caption name, in the profile's currency.
+fn unit(texts: &[&String], words: &TableWords) -> Option<Unit> {
+    texts
+        .iter()
+        .filter_map(|t| lexicon::find_unit(t, words))
+        .fold(None::<lexicon::UnitMatch>, |best, u| match best {
+            Some(b) if b.text.len() >= u.text.len() => Some(b),
+            _ => Some(u),
+        })
+        .map(|u| Unit {
+            text: u.text,
+            scale: u.scale,
+            currency: words.currency.clone(),
+        })
+}
+
+/// A body row as the record gives it: label, a cell per column (`None`
+/// when empty), role.
+fn record_row(row: &PlacedRow, role: RowRole) -> Row {
+    Row {
+        label: row.label().to_string(),
+        cells: row
+            .texts
+            .iter()
+            .zip(&row.parsed)
+            .map(|(t, p)| {
+                (!t.is_empty()).then(|| Cell {
+                    raw: t.clone(),
+                    values: p.values(),
+                    footnotes: p.footnotes.clone(),
+                })
+            })
+            .collect(),
+        role,
+    }
 }
