@@ -206,19 +206,14 @@ fn nothing_is_lost() {
         all_strings(&serde_json::to_value(&r).unwrap(), &mut text);
         let text = norm(&text);
         let bytes = std::fs::read(format!("fixtures/{stem}.txt")).unwrap();
-        let extracted = referat::extract::text::extract(&bytes).unwrap();
+        let extracted = referat::extract::extract_text(&bytes).unwrap();
         let mut lines = extracted.lines;
         referat::extract::repair_split_words(&mut lines);
         let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
         let profile = referat::parse::choose(&lines, &profiles).unwrap().0;
         for line in lines.iter().filter(|l| !norm(&l.text).is_empty()) {
             // A heading line lives on as the item's or proposal's number and title.
-            let heading_title = referat::parse::headings::item_heading(line, profile)
-                .map(|(_, t)| t.to_string())
-                .or_else(|| {
-                    referat::parse::business::proposal_heading(&line.text, &profile.proposals)
-                        .map(|h| h.title)
-                });
+            let heading_title = referat::parse::heading_title(line, profile);
             let wanted = norm(heading_title.as_deref().unwrap_or(&line.text));
             assert!(
                 text.contains(&wanted),

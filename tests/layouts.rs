@@ -21,7 +21,7 @@ fn source(path: &str) -> Source {
 
 fn ingest_with(profiles: &Profiles) -> Record {
     let bytes = std::fs::read(FIXTURE).unwrap();
-    let extracted = referat::extract::text::extract(&bytes).unwrap();
+    let extracted = referat::extract::extract_text(&bytes).unwrap();
     build_record(source(FIXTURE), extracted, profiles)
 }
 
@@ -91,7 +91,7 @@ fn generic_profile_finds_items_in_an_unseen_layout() {
 fn text_without_any_layout_is_kept_whole() {
     let profiles = Profiles::builtin();
     let extracted =
-        referat::extract::text::extract("Indkøbsliste\n\nmælk\nbrød\n".as_bytes()).unwrap();
+        referat::extract::extract_text("Indkøbsliste\n\nmælk\nbrød\n".as_bytes()).unwrap();
     let r = build_record(source("x.txt"), extracted, &profiles);
     assert_eq!(r.kind, Kind::Unknown);
     assert!(r.warnings.iter().any(|w| w.code == "unknown-layout"));
@@ -106,7 +106,7 @@ fn every_seed_picks_its_family_profile() {
         ("fixtures/004_bad1072dfa3f0813.txt", "minutes-da"),
         ("fixtures/002_0aa691788063abd2.txt", "business-cases-da"),
     ] {
-        let extracted = referat::extract::text::extract(&std::fs::read(file).unwrap()).unwrap();
+        let extracted = referat::extract::extract_text(&std::fs::read(file).unwrap()).unwrap();
         let chosen = referat::parse::choose(&extracted.lines, &profiles).unwrap();
         assert_eq!(chosen.0.name, profile, "{file}");
     }
@@ -126,7 +126,7 @@ const SYSTEMS: &[(&str, &str)] = &[
 fn layout_record(stem: &str) -> Record {
     let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
     let path = format!("fixtures/layouts/{stem}.txt");
-    let extracted = referat::extract::text::extract(&std::fs::read(&path).unwrap()).unwrap();
+    let extracted = referat::extract::extract_text(&std::fs::read(&path).unwrap()).unwrap();
     build_record(source(&path), extracted, &profiles)
 }
 
@@ -247,14 +247,14 @@ fn facts_the_text_shows_but_the_grammar_missed_are_reported() {
     let text = "REFERAT Direktionen d. 14-06-2021\n\nMødedato 14. juni 2021\n\nMødested Rådhuset\n\n\
                 Punkt 1: Budget\n\nVedr. sag 21/9445 fra sidste år\n\nBaggrund\n\nTekst.\n\n\
                 Beslutning truffet efter mødet: se bilag\n\nPunkt 2: Lukket\n\n21/500\n";
-    let extracted = referat::extract::text::extract(text.as_bytes()).unwrap();
+    let extracted = referat::extract::extract_text(text.as_bytes()).unwrap();
     let r = build_record(source("x.txt"), extracted, &profiles);
     assert_eq!(r.items.len(), 2);
     let codes: Vec<&str> = r.warnings.iter().map(|w| w.code.as_str()).collect();
     assert!(codes.contains(&"case-number-not-read"), "{codes:?}");
     assert!(codes.contains(&"decision-not-read"), "{codes:?}");
     assert_eq!(r.status, referat::record::Status::Partial);
-    let fine = referat::extract::text::extract(
+    let fine = referat::extract::extract_text(
         "REFERAT Direktionen d. 14-06-2021\n\nMødedato 14. juni 2021\n\nMødested Rådhuset\n\n\
          Punkt 1: Budget\n\n21/9445\n\nBeslutning Direktionen den 14-06-2021\n\nGodkendt.\n"
             .as_bytes(),

@@ -385,26 +385,3 @@ fn generated_inputs_reach_the_parser_and_the_tables() {
         "{decoded} of 200 text-like byte strings decoded"
     );
 }
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
-
-    #[test]
-    fn word_parsers_never_panic(text in any::<String>()) {
-        let months: Vec<String> = vec!["juni".into()];
-        let _ = referat::parse::words::danish_number(&text);
-        let _ = referat::parse::words::find_date(&text, &months);
-        let _ = referat::parse::words::find_time(&text, &["kl.".to_string()]);
-        let mut shaped = 0;
-        for p in &PROFILES.profiles {
-            if let Some(shapes) = p.case_number_shapes.as_ref() {
-                shaped += 1;
-                let _ = referat::parse::words::case_number_line(&text, &p.items.case_number_labels, shapes);
-            }
-            let _ = referat::parse::decisions::decision_heading(&text, p);
-            let _ = referat::parse::history::treatment_line(&text, p);
-        }
-        prop_assert!(shaped > 0, "no profile has case number shapes: case_number_line is never run");
-        let _ = referat::parse::amounts::find_amounts(&text, &PROFILES.profiles[0].amounts.units);
-    }
-}

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use referat::extract::Line;
 use referat::profile::TableWords;
 use referat::tables::detect;
-use referat::tables::number::{format_danish, parse_cell};
+use referat::tables::{format_danish, parse_cell};
 use std::sync::LazyLock;
 
 mod common;

@@ -5,7 +5,9 @@
 //! `☒` and empty boxes as `☐`, headings marked. The parser never sees bytes.
 
 pub mod pdf;
-pub mod text;
+mod text;
+
+pub use text::extract as extract_text;
 
 use crate::error::FileError;
 use crate::record::{Format, Issue};

@@ -25,7 +25,8 @@ pub fn find_amounts_with(text: &str, words: &AmountWords) -> Vec<FoundAmount> {
 }
 
 /// Every number followed by a money unit of the profile, in order.
-pub fn find_amounts(text: &str, units: &[MoneyUnit]) -> Vec<FoundAmount> {
+#[cfg(test)]
+fn find_amounts(text: &str, units: &[MoneyUnit]) -> Vec<FoundAmount> {
     find(text, units, &[], &[])
 }
 

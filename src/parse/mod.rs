@@ -4,19 +4,23 @@
 //! [`crate::profile::Detect`]), falls back to the generic profile for a
 //! layout seen for the first time, and reports how sure it is.
 
-pub mod amounts;
-pub mod business;
-pub mod decisions;
-pub mod furniture;
-pub mod headings;
-pub mod history;
-pub mod item;
-pub mod minutes;
-pub mod outcome;
-pub mod text;
-
+mod amounts;
+mod business;
 mod checks;
-pub mod words;
+mod decisions;
+mod furniture;
+mod headings;
+mod history;
+mod item;
+mod minutes;
+mod outcome;
+#[cfg(test)]
+mod props;
+mod text;
+mod words;
+
+/// Tables read their words with the same phrase matcher.
+pub(crate) use words::strip_phrase;
 
 use crate::error::warn;
 use crate::extract::{Extracted, Line};
@@ -66,6 +70,14 @@ pub struct Document {
     pub text: Option<String>,
     /// Parser warnings.
     pub warnings: Vec<Issue>,
+}
+
+/// The title a line carries when it is an item or proposal heading under
+/// `profile` ("Punkt 3: Budget" → "Budget"), else `None`.
+pub fn heading_title(line: &Line, profile: &Profile) -> Option<String> {
+    headings::item_heading(line, profile)
+        .map(|(_, t)| t.to_string())
+        .or_else(|| business::proposal_heading(&line.text, &profile.proposals).map(|h| h.title))
 }
 
 /// How well a profile's cue phrases match a document: (hits, confidence).

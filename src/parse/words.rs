@@ -4,7 +4,7 @@
 use nom::IResult;
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
+use nom::bytes::complete::{take_while_m_n, take_while1};
 use nom::character::complete::{char, digit1, space1};
 use nom::combinator::{opt, recognize};
 use nom::error::{Error, ErrorKind};
@@ -276,20 +276,6 @@ pub fn collapse(text: &str) -> String {
         out.push_str(word);
     }
     out
-}
-
-/// Leading run of characters matching `pred` (re-exported for sibling parsers).
-pub fn leading<F: Fn(char) -> bool>(input: &str, pred: F) -> (&str, &str) {
-    let r: IResult<&str, &str> = take_while(pred).parse(input);
-    match r {
-        Ok((rest, head)) => (head, rest),
-        Err(_) => ("", input),
-    }
-}
-
-/// nom: the literal `t` (re-exported for sibling parsers).
-pub fn literal<'a>(input: &'a str, t: &str) -> IResult<&'a str, &'a str> {
-    tag(t).parse(input)
 }
 
 #[cfg(test)]

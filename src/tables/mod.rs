@@ -1,20 +1,22 @@
 //! Stage 4: numeric tables from tab-separated runs of lines.
 //!
-//! - [`number`]: a nom grammar for Danish numbers and table cells;
-//! - [`lexicon`]: the profile's table words (captions, totals, units, price
+//! - `number`: a nom grammar for Danish numbers and table cells;
+//! - `lexicon`: the profile's table words (captions, totals, units, price
 //!   levels, notes) applied to text;
 //! - `detect`: finding the runs of lines that form a table, its caption and
 //!   notes;
 //! - `align`: header rows, column labels, placing short rows;
-//! - [`checks`]: arithmetic checks of totals.
+//! - `checks`: arithmetic checks of totals.
 //!
 //! [`detect`] ties them together into the contract's [`Table`]s.
 
 mod align;
-pub mod checks;
+mod checks;
 mod detect;
-pub mod lexicon;
-pub mod number;
+mod lexicon;
+mod number;
+
+pub use number::{format_danish, parse_cell};
 
 use crate::extract::Line;
 use crate::profile::TableWords;

@@ -11,7 +11,6 @@
 //! The whole cell must match: `Maj 2025`, `2Q 2025` or `OFS 23-24` are text,
 //! so a year or count inside words is never read as a value.
 
-use crate::record::Cell;
 use nom::{
     IResult, Parser,
     bytes::complete::{take_while_m_n, take_while1},
@@ -162,7 +161,7 @@ pub fn number_with_footnote(i: &str) -> IResult<&str, (Number, Option<String>)> 
 /// Case-insensitive prefix match that ends at a word boundary (the parser's
 /// phrase matcher, shared so both stages read words the same way).
 pub(crate) fn strip_word_ci<'a>(text: &'a str, word: &str) -> Option<&'a str> {
-    crate::parse::words::strip_phrase(text, word)
+    crate::parse::strip_phrase(text, word)
 }
 
 /// The longest of `suffixes` that starts `i` (case-insensitive, whole word).
@@ -216,16 +215,6 @@ pub fn parse_cell(raw: &str, suffixes: &[String]) -> ParsedCell {
     match numeric_cell(suffixes, text) {
         Ok(("", cell)) => cell,
         _ => ParsedCell::default(),
-    }
-}
-
-/// Turn a cell's text into the contract's [`Cell`] (raw text, values, footnotes).
-pub fn cell(raw: &str, suffixes: &[String]) -> Cell {
-    let parsed = parse_cell(raw, suffixes);
-    Cell {
-        raw: raw.to_string(),
-        values: parsed.values(),
-        footnotes: parsed.footnotes,
     }
 }
 
