@@ -25,6 +25,49 @@ pub fn merge(
     observer: &dyn Observer,
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
+    let fingerprint = check_outputs(outs, observer)?;
+    std::fs::create_dir_all(target).map_err(output_err(target))?;
+    let _lock = output::lock(target)?;
+    // A journal in the target belongs to a run whose records are replaced now.
+    let stale = target.join(journal::JOURNAL_FILE);
+    if stale.exists() {
+        std::fs::remove_file(&stale).map_err(output_err(&stale))?;
+    }
+
+    let mut summary = Summary::default();
+    let manifest_path = target.join(manifest::MANIFEST_FILE);
+    let mut manifest_out =
+        AtomicFile::create(target, manifest::MANIFEST_FILE).map_err(output_err(&manifest_path))?;
+    merge_manifests(outs, observer, |entry| {
+        summary.add(entry);
+        manifest::write_line(&mut manifest_out, entry).map_err(output_err(&manifest_path))
+    })?;
+    summary.unchanged = summary.files;
+
+    let records_path = target.join(RECORDS_FILE);
+    let mut records_out =
+        AtomicFile::create(target, RECORDS_FILE).map_err(output_err(&records_path))?;
+    let records = merge_records(outs, &mut records_out).map_err(|e| e.into_batch(&records_path))?;
+    if records != summary.files {
+        observer.warning(&format!(
+            "the manifests list {} files with a record but the records files hold {records}",
+            summary.files
+        ));
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    let info = RunInfo {
+        referat_version: env!("CARGO_PKG_VERSION").into(),
+        fingerprint: fingerprint.unwrap_or_default(),
+        shard: None,
+        summary: summary.clone(),
+    };
+    output::commit(target, records_out, manifest_out, &info)?;
+    Ok(summary)
+}
+
+/// Every folder must be a finished output; returns the first folder's
+/// fingerprint, warning about folders written under another one.
+fn check_outputs(outs: &[PathBuf], observer: &dyn Observer) -> Result<Option<String>, BatchError> {
     let mut fingerprint: Option<String> = None;
     for out in outs {
         let not_output = |message: &str| BatchError::NotAnOutput {
@@ -57,53 +100,7 @@ pub fn merge(
             _ => {}
         }
     }
-    std::fs::create_dir_all(target).map_err(output_err(target))?;
-    let _lock = output::lock(target)?;
-    // A journal in the target belongs to a run whose records are replaced now.
-    let stale = target.join(journal::JOURNAL_FILE);
-    if stale.exists() {
-        std::fs::remove_file(&stale).map_err(output_err(&stale))?;
-    }
-
-    let mut summary = Summary::default();
-    let manifest_path = target.join(manifest::MANIFEST_FILE);
-    let mut manifest_out =
-        AtomicFile::create(target, manifest::MANIFEST_FILE).map_err(output_err(&manifest_path))?;
-    merge_manifests(outs, observer, |entry| {
-        summary.add(entry);
-        manifest::write_line(&mut manifest_out, entry).map_err(output_err(&manifest_path))
-    })?;
-    summary.unchanged = summary.files;
-
-    let records_path = target.join(RECORDS_FILE);
-    let mut records_out =
-        AtomicFile::create(target, RECORDS_FILE).map_err(output_err(&records_path))?;
-    let records = merge_records(outs, &mut records_out).map_err(|e| match e {
-        MergeIo::Read(path, source) => BatchError::Read { path, source },
-        MergeIo::Write(source) => BatchError::Output {
-            path: records_path.clone(),
-            source,
-        },
-        MergeIo::Unsorted(path) => BatchError::NotAnOutput {
-            path,
-            message: "records.jsonl is not sorted by source.path".into(),
-        },
-    })?;
-    if records != summary.files {
-        observer.warning(&format!(
-            "the manifests list {} files with a record but the records files hold {records}",
-            summary.files
-        ));
-    }
-    summary.seconds = started.elapsed().as_secs_f64();
-    let info = RunInfo {
-        referat_version: env!("CARGO_PKG_VERSION").into(),
-        fingerprint: fingerprint.unwrap_or_default(),
-        shard: None,
-        summary: summary.clone(),
-    };
-    output::commit(target, records_out, manifest_out, &info)?;
-    Ok(summary)
+    Ok(fingerprint)
 }
 
 /// Reads one manifest line by line, checking that paths ascend.
@@ -192,11 +189,28 @@ fn merge_manifests(
     Ok(())
 }
 
-/// Errors of the records merge, mapped to [`BatchError`] by the caller.
+/// Errors of the records merge.
 enum MergeIo {
     Read(PathBuf, std::io::Error),
     Write(std::io::Error),
     Unsorted(PathBuf),
+}
+
+impl MergeIo {
+    /// As a [`BatchError`]; `written` is the records file being written.
+    fn into_batch(self, written: &Path) -> BatchError {
+        match self {
+            MergeIo::Read(path, source) => BatchError::Read { path, source },
+            MergeIo::Write(source) => BatchError::Output {
+                path: written.to_path_buf(),
+                source,
+            },
+            MergeIo::Unsorted(path) => BatchError::NotAnOutput {
+                path,
+                message: "records.jsonl is not sorted by source.path".into(),
+            },
+        }
+    }
 }
 
 /// K-way merge of the records files into `w`; returns the number of records written.
