@@ -207,7 +207,7 @@ pub struct Scan {
 
 /// Why a name is skipped before its contents are looked at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameSkip {
+enum NameSkip {
     /// Starts with `.`.
     Hidden,
     /// Starts with `~$`, ends with `~` or `.tmp`.
@@ -215,7 +215,7 @@ pub enum NameSkip {
 }
 
 /// Whether a file or folder name is hidden or temporary (and so skipped).
-pub fn name_skip(name: &OsStr) -> Option<NameSkip> {
+fn name_skip(name: &OsStr) -> Option<NameSkip> {
     let bytes = name.as_bytes();
     if bytes.starts_with(b".") {
         Some(NameSkip::Hidden)
@@ -240,7 +240,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
 }
 
 /// Undo [`path_to_string`]: the bytes of the original path.
-pub fn unescape(escaped: &str) -> Vec<u8> {
+fn unescape(escaped: &str) -> Vec<u8> {
     let bytes = escaped.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
