@@ -12,16 +12,15 @@
 //! joined; paragraphs are separated by empty lines except between list items.
 
 mod furniture;
+mod lines;
+mod reading_order;
 
-use super::glyphs::{Glyph, PageGlyphs};
-use crate::extract::{BOX_EMPTY, BOX_TICKED, Line};
+use super::glyphs::PageGlyphs;
+use crate::extract::Line;
 use furniture::remove_furniture;
+use lines::{build_lines, is_item_number};
+use reading_order::reading_order;
 use std::collections::HashMap;
-
-/// Characters that start a list item when they stand alone before text.
-const BULLETS: &[char] = &[
-    '•', '●', '▪', '■', '◦', '○', '–', '-', '·', '➢', '►', '▶', '❖', '◆', '♦', '*', '\u{F0B7}',
-];
 
 /// A run of text in a line, separated from its neighbours by a wide gap.
 #[derive(Debug, Clone)]
@@ -225,287 +224,6 @@ fn glyph_stats(pages: &[PageGlyphs]) -> (f64, f64) {
     (body, cell_gap)
 }
 
-// ---------------------------------------------------------------------------
-// Lines and cells
-
-/// Cluster a page's glyphs into lines and split each line into cells.
-fn build_lines(page: &PageGlyphs, stats: &Stats) -> Vec<TLine> {
-    let g = &page.glyphs;
-    let mut order: Vec<usize> = (0..g.len()).collect();
-    order.sort_by(|&a, &b| g[a].y.total_cmp(&g[b].y).then(g[a].x.total_cmp(&g[b].x)));
-    // (baseline, size of the glyphs that set it, members)
-    let mut groups: Vec<(f64, f64, Vec<usize>)> = Vec::new();
-    for i in order {
-        let gl = &g[i];
-        let space = gl.is_space();
-        let found = groups.iter_mut().rev().take(3).find(|grp| {
-            let tol = 0.45 * grp.1.max(gl.size).min(2.0 * grp.1.min(gl.size));
-            (gl.y - grp.0).abs() <= tol
-        });
-        match found {
-            Some(grp) => {
-                if !space && gl.size > grp.1 + 0.1 {
-                    grp.0 = gl.y;
-                    grp.1 = gl.size;
-                }
-                grp.2.push(i);
-            }
-            None => groups.push((gl.y, if space { gl.size * 0.5 } else { gl.size }, vec![i])),
-        }
-    }
-    let mut lines: Vec<TLine> = groups
-        .into_iter()
-        .filter_map(|(y, _, members)| line_from(page.number, y, members, g, stats))
-        .collect();
-    lines.sort_by(|a, b| a.y.total_cmp(&b.y));
-    lines
-}
-
-/// One line from its glyphs.
-fn line_from(
-    page: u32,
-    y: f64,
-    mut members: Vec<usize>,
-    g: &[Glyph],
-    stats: &Stats,
-) -> Option<TLine> {
-    members.sort_by(|&a, &b| g[a].x.total_cmp(&g[b].x));
-    // Drop glyphs drawn twice at (almost) the same place (fake bold).
-    let mut kept: Vec<&Glyph> = Vec::with_capacity(members.len());
-    for &i in &members {
-        let gl = &g[i];
-        let dup = kept.iter().rev().take(4).any(|k| {
-            k.text == gl.text
-                && (k.x - gl.x).abs() < 0.2 * gl.size
-                && (k.y - gl.y).abs() < 0.2 * gl.size
-        });
-        if !dup {
-            kept.push(gl);
-        }
-    }
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut cur: Option<(Cell, f64)> = None; // cell, size of its last glyph
-    let mut prev: Option<&Glyph> = None; // previous glyph, spaces included
-    let mut pending_space = false;
-    // Largest pen jump since the last ink (spaces can be placed far away too).
-    let mut chain_jump = f64::NEG_INFINITY;
-    let mut sizes: HashMap<i64, usize> = HashMap::new();
-    let (mut bold, mut any) = (true, false);
-    let is_box = |t: &str| {
-        let mut c = t.chars();
-        matches!((c.next(), c.next()), (Some(BOX_TICKED | BOX_EMPTY), None))
-    };
-    for gl in kept {
-        if gl.is_space() {
-            pending_space = cur.is_some();
-            if let Some(p) = prev {
-                chain_jump = chain_jump.max(gl.x - expected_next(p));
-            }
-            prev = Some(gl);
-            continue;
-        }
-        any = true;
-        bold &= gl.bold;
-        *sizes.entry((gl.size * 2.0).round() as i64).or_default() += 1;
-        match (cur.as_mut(), prev) {
-            (Some((cell, last_size)), Some(p)) => {
-                let em = gl.size.max(*last_size);
-                // How far the pen jumped beyond where the previous glyph
-                // (or space) left it, and the visible gap to the last ink.
-                let jump = (gl.x - expected_next(p)).max(chain_jump);
-                let gap = gl.x - cell.x1;
-                let same_op = p.op == gl.op && gl.op != 0;
-                let mut split = if pending_space {
-                    jump > if same_op { 1.0 } else { 0.3 } * em && gap > 0.5 * em
-                } else {
-                    jump > if same_op {
-                        stats.cell_gap.max(1.0)
-                    } else {
-                        stats.cell_gap
-                    } * em
-                        && gap > 0.3 * em
-                };
-                if split && is_box(&cell.text) && gap < 2.5 * em {
-                    split = false;
-                    pending_space = true;
-                }
-                if split {
-                    let (done, _) = cur.take().unwrap();
-                    cells.push(done);
-                    cur = Some((start_cell(gl), gl.size));
-                } else {
-                    if (pending_space || jump > 0.15 * em) && !cell.text.ends_with(' ') {
-                        cell.text.push(' ');
-                    }
-                    cell.text.push_str(&gl.text);
-                    cell.x1 = cell.x1.max(ink_end(gl));
-                    *last_size = gl.size;
-                }
-            }
-            _ => cur = Some((start_cell(gl), gl.size)),
-        }
-        prev = Some(gl);
-        pending_space = false;
-        chain_jump = f64::NEG_INFINITY;
-    }
-    if let Some((cell, _)) = cur {
-        cells.push(cell);
-    }
-    if !any {
-        return None;
-    }
-    for c in &mut cells {
-        c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    cells.retain(|c| !c.text.is_empty());
-    merge_list_marker(&mut cells);
-    let size = sizes
-        .iter()
-        .max_by_key(|&(k, v)| (*v, *k))
-        .map_or(stats.body, |(k, _)| *k as f64 / 2.0);
-    (!cells.is_empty()).then_some(TLine {
-        page,
-        y,
-        size,
-        bold,
-        cells,
-    })
-}
-
-/// A cell holding one glyph.
-fn start_cell(gl: &Glyph) -> Cell {
-    Cell {
-        x0: gl.x,
-        x1: ink_end(gl),
-        text: gl.text.clone(),
-    }
-}
-
-/// Right edge of a glyph; a zero width (missing from the font) counts as
-/// half an em.
-fn ink_end(gl: &Glyph) -> f64 {
-    if gl.adv > 0.01 * gl.size {
-        gl.end()
-    } else {
-        gl.x + 0.5 * gl.size
-    }
-}
-
-/// Where the glyph after `gl` should start if nothing moved the pen.
-fn expected_next(gl: &Glyph) -> f64 {
-    if gl.adv > 0.01 * gl.size || gl.is_space() {
-        gl.next_x
-    } else {
-        gl.next_x + 0.5 * gl.size
-    }
-}
-
-/// A bullet or item number standing in its own cell joins the text after it
-/// (when that sits a tab stop away, not a table column away); bullets are
-/// written `- `.
-fn merge_list_marker(cells: &mut Vec<Cell>) {
-    let Some(first) = cells.first() else { return };
-    let t = first.text.trim().to_string();
-    let close = cells.len() >= 2 && cells[1].x0 - cells[0].x1 < 40.0;
-    let mut chars = t.chars();
-    let single_bullet = match (chars.next(), chars.next()) {
-        (Some(c), None) => BULLETS.contains(&c),
-        _ => false,
-    };
-    if (single_bullet || is_item_number(&t)) && close {
-        let next = cells.remove(1);
-        let first = &mut cells[0];
-        first.text = if single_bullet {
-            format!("- {}", next.text)
-        } else {
-            format!("{t} {}", next.text)
-        };
-        first.x1 = next.x1;
-        return;
-    }
-    // "• text" within one cell.
-    if let Some(c) = t.chars().next()
-        && BULLETS.contains(&c)
-        && !matches!(c, '-' | '*' | '–' | '·')
-        && t[c.len_utf8()..].starts_with(' ')
-    {
-        cells[0].text = format!("- {}", t[c.len_utf8()..].trim_start());
-    }
-}
-
-/// "1." "12)" "a." "(3)"
-fn is_item_number(t: &str) -> bool {
-    let t = t.strip_prefix('(').unwrap_or(t);
-    let Some(body) = t.strip_suffix('.').or_else(|| t.strip_suffix(')')) else {
-        return false;
-    };
-    (!body.is_empty() && body.len() <= 2 && body.chars().all(|c| c.is_ascii_digit()))
-        || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase()))
-}
-
-// ---------------------------------------------------------------------------
-// Two-column pages
-
-/// Put a two-column page in reading order: when many lines are two wide
-/// cells either side of one gutter, each column is read top to bottom, left
-/// column first; lines across the gutter (titles) separate the sections.
-fn reading_order(lines: Vec<TLine>) -> Vec<TLine> {
-    let Some(gutter) = find_gutter(&lines) else {
-        return lines;
-    };
-    let mut out = Vec::with_capacity(lines.len() * 2);
-    let (mut left, mut right): (Vec<TLine>, Vec<TLine>) = (Vec::new(), Vec::new());
-    for line in lines {
-        let crosses = line.cells.iter().any(|c| c.x0 < gutter && c.x1 > gutter);
-        if crosses {
-            out.append(&mut left);
-            out.append(&mut right);
-            out.push(line);
-            continue;
-        }
-        let (l, r): (Vec<Cell>, Vec<Cell>) =
-            line.cells.iter().cloned().partition(|c| c.x1 <= gutter);
-        for (cells, side) in [(l, &mut left), (r, &mut right)] {
-            if !cells.is_empty() {
-                side.push(TLine {
-                    cells,
-                    ..line.clone()
-                });
-            }
-        }
-    }
-    out.append(&mut left);
-    out.append(&mut right);
-    out
-}
-
-/// The x of the gutter of a two-column page, if it is one.
-fn find_gutter(lines: &[TLine]) -> Option<f64> {
-    let left = lines.iter().map(TLine::x0).fold(f64::INFINITY, f64::min);
-    let right = lines
-        .iter()
-        .map(TLine::x1)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let width = right - left;
-    if lines.len() < 12 || width < 200.0 {
-        return None;
-    }
-    let wide = |c: &Cell| c.x1 - c.x0 >= 0.28 * width;
-    let mut mids: Vec<f64> = lines
-        .iter()
-        .filter(|l| l.cells.len() == 2 && wide(&l.cells[0]) && wide(&l.cells[1]))
-        .map(|l| (l.cells[0].x1 + l.cells[1].x0) / 2.0)
-        .collect();
-    if mids.len() < 8 || (mids.len() as f64) < 0.3 * lines.len() as f64 {
-        return None;
-    }
-    mids.sort_by(|a, b| a.total_cmp(b));
-    let m = mids[mids.len() / 2];
-    let near = mids.iter().filter(|&&x| (x - m).abs() < 15.0).count();
-    let centred = (m - left) > 0.3 * width && (right - m) > 0.3 * width;
-    (near as f64 >= 0.7 * mids.len() as f64 && centred).then_some(m)
-}
-
 /// Usual line pitch per size and the text column width.
 fn line_stats(lines: &[Vec<TLine>], stats: &mut Stats) {
     let mut hist: HashMap<i64, HashMap<i64, usize>> = HashMap::new();
@@ -549,9 +267,6 @@ fn line_stats(lines: &[Vec<TLine>], stats: &mut Stats) {
     stats.text_width = (right - left).max(100.0);
     stats.text_left = left;
 }
-
-// ---------------------------------------------------------------------------
-// Blocks
 
 /// Split a page's lines into table runs and paragraphs. `open_table` is the
 /// font size of a table the previous page ended with: small single-cell
@@ -968,9 +683,6 @@ fn render_table(rows: &[Row]) -> (Vec<(u32, String)>, usize) {
     (out, n)
 }
 
-// ---------------------------------------------------------------------------
-// Paragraphs
-
 /// Join non-table lines into paragraphs.
 fn paragraphs(lines: &[TLine], stats: &Stats) -> Vec<Para> {
     let mut paras: Vec<Para> = Vec::new();
@@ -1196,9 +908,6 @@ fn join_across_pages(blocks: &mut [Vec<Block>], stats: &Stats) {
         }
     }
 }
-
-// ---------------------------------------------------------------------------
-// Output
 
 /// Emit the blocks as lines: empty lines between blocks, none between list
 /// items or where a line was broken by hand inside a paragraph.
