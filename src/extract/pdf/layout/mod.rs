@@ -11,15 +11,19 @@
 //! spans several columns is left out of the projection). Paragraph lines are
 //! joined; paragraphs are separated by empty lines except between list items.
 
+mod blocks;
 mod furniture;
 mod lines;
+mod paragraphs;
 mod reading_order;
 mod tables;
 
 use super::glyphs::PageGlyphs;
 use crate::extract::Line;
+use blocks::page_blocks;
 use furniture::remove_furniture;
-use lines::{build_lines, is_item_number};
+use lines::build_lines;
+use paragraphs::{ends_sentence, is_list_item, join_text, restarts_numbering};
 use reading_order::reading_order;
 use std::collections::HashMap;
 use tables::{Col, add_to_cols, banded_sizes, conflicts, render_table, rows_of, split_tables};
@@ -270,108 +274,6 @@ fn line_stats(lines: &[Vec<TLine>], stats: &mut Stats) {
     stats.text_left = left;
 }
 
-/// Split a page's lines into table runs and paragraphs. `open_table` is the
-/// font size of a table the previous page ended with: small single-cell
-/// lines at the top of this page continue it.
-fn page_blocks(lines: &[TLine], stats: &Stats, open_table: Option<f64>) -> Vec<Block> {
-    let n = lines.len();
-    let mut in_table: Vec<bool> = lines.iter().map(|l| l.cells.len() >= 2).collect();
-    if let Some(size) = open_table {
-        for (i, l) in lines.iter().enumerate() {
-            let continues = (l.size - size).abs() <= 0.3
-                && size < stats.body - 0.6
-                && l.x1() - l.x0() < 0.7 * stats.text_width
-                && (i == 0 || l.y - lines[i - 1].y <= 4.0 * size);
-            if !continues {
-                break;
-            }
-            in_table[i] = true;
-        }
-    }
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for i in 0..n {
-            if in_table[i] {
-                continue;
-            }
-            let after = i > 0 && in_table[i - 1] && absorbs(&lines[i - 1], &lines[i], true, stats);
-            let before =
-                i + 1 < n && in_table[i + 1] && absorbs(&lines[i + 1], &lines[i], false, stats);
-            if after || before {
-                in_table[i] = true;
-                changed = true;
-            }
-        }
-    }
-    let mut blocks = Vec::new();
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        if in_table[i] {
-            while j < n
-                && in_table[j]
-                && lines[j].y > lines[j - 1].y
-                && lines[j].y - lines[j - 1].y <= 5.0 * lines[j].size.max(lines[j - 1].size)
-            {
-                j += 1;
-            }
-            blocks.push(Block::Lines(lines[i..j].to_vec()));
-        } else {
-            while j < n && !in_table[j] {
-                j += 1;
-            }
-            blocks.extend(paragraphs(&lines[i..j], stats).into_iter().map(Block::Para));
-        }
-        i = j;
-    }
-    blocks
-}
-
-/// Does the table line `t` take in the single-cell line `l` next to it
-/// (`l_after`: `l` comes after `t`)?
-fn absorbs(t: &TLine, l: &TLine, l_after: bool, stats: &Stats) -> bool {
-    if l.cells.len() != 1 || (l.size - t.size).abs() > 0.6 {
-        return false;
-    }
-    // Lines come in reading order: `l` below `t` when it follows it.
-    let signed = if l_after { l.y - t.y } else { t.y - l.y };
-    if signed < -0.62 * l.size.min(t.size) {
-        return false;
-    }
-    let gap = signed.abs();
-    // Lines that overlap vertically share a band (vertically centred cells).
-    if gap < 0.62 * l.size.min(t.size) {
-        return true;
-    }
-    let narrow = l.x1() - l.x0() < 0.7 * stats.text_width;
-    // Small type next to a table: group rows, captions, wrapped cells.
-    if l.size < stats.body - 0.6 && gap <= 4.0 * l.size && narrow {
-        return true;
-    }
-    // A cell's next (or previous) line, a line pitch away, inside a cell.
-    let aligned_later = t.cells.iter().skip(1).any(|c| (c.x0 - l.x0()).abs() <= 2.0);
-    if gap <= 1.6 * l.size
-        && t.cells.len() >= 2
-        && t.cells
-            .iter()
-            .any(|c| l.x0() >= c.x0 - 2.0 && l.x0() <= c.x1)
-        && (l_after || narrow || aligned_later)
-    {
-        return true;
-    }
-    // The next line of a wide cell in a column other than the first.
-    if t.cells.len() == 1
-        && gap <= 1.6 * l.size
-        && (t.x0() - l.x0()).abs() <= 2.0
-        && l.x0() > stats.text_left + 2.0 * l.size
-    {
-        return true;
-    }
-    // A row whose only cell starts under a column other than the first.
-    gap <= 3.0 * l.size && aligned_later
-}
-
 /// Median font size of some lines.
 fn median_size(lines: &[TLine]) -> f64 {
     let mut s: Vec<f64> = lines.iter().map(|l| l.size).collect();
@@ -382,134 +284,6 @@ fn median_size(lines: &[TLine]) -> f64 {
 /// Key of a font size in maps.
 fn size_key(size: f64) -> i64 {
     (size * 2.0).round() as i64
-}
-
-/// Join non-table lines into paragraphs.
-fn paragraphs(lines: &[TLine], stats: &Stats) -> Vec<Para> {
-    let mut paras: Vec<Para> = Vec::new();
-    let mut prev: Option<&TLine> = None;
-    for l in lines {
-        let text = l.text();
-        let new = match (prev, paras.last()) {
-            (Some(p), Some(para)) => {
-                let gap = l.y - p.y;
-                // A bullet always starts an item; "10. …" only after a line
-                // that stopped short (else it is a wrapped line's start).
-                let starts_item = text.starts_with("- ")
-                    || (is_list_item(&text) && p.x1() - p.x0() < 0.85 * stats.text_width);
-                (l.size - para.size).abs() > 0.6
-                    || ends_line_of_its_own(p, &text, stats)
-                    || gap > 1.3 * stats.pitch(l.size)
-                    || gap < 0.0
-                    || starts_item
-                    || l.bold != para.bold
-                    || (is_list_item(&para.text) && l.x0() < para.x0 - 0.5 * l.size)
-            }
-            _ => true,
-        };
-        if new {
-            paras.push(Para {
-                page: l.page,
-                size: l.size,
-                bold: l.bold,
-                text,
-                last_width: l.x1() - l.x0(),
-                x0: l.x0(),
-            });
-        } else {
-            let para = paras.last_mut().unwrap();
-            para.text = join_text(&para.text, &text);
-            para.last_width = l.x1() - l.x0();
-        }
-        prev = Some(l);
-    }
-    paras
-}
-
-/// The previous line ended a paragraph without a gap under it: it stopped
-/// well short of the text width and the next line starts a new sentence or
-/// entry (a name list, a heading over its text), or it was a contents line
-/// ending in a dotted leader and a page number.
-fn ends_line_of_its_own(prev: &TLine, next: &str, stats: &Stats) -> bool {
-    let prev_text = prev.text();
-    let t = prev_text.trim_end();
-    let contents_line = t.ends_with(|c: char| c.is_ascii_digit()) && t.contains("....");
-    let short = prev.x1() - prev.x0() < SHORT_LINE * stats.text_width;
-    let capital = next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
-    contents_line || (short && capital && !t.ends_with(['-', ','])) || is_label_line(next)
-}
-
-/// "Mødested: …", "Afbud/Fraværende: …": a capitalised label of one to three
-/// words and a colon starts a line of its own.
-fn is_label_line(text: &str) -> bool {
-    let Some((label, _)) = text.split_once(':') else {
-        return false;
-    };
-    let words: Vec<&str> = label.split_whitespace().collect();
-    // "Bilag 2.3:" may carry a number after its word.
-    let numbered = words.len() == 2 && words[1].chars().all(|c| c.is_ascii_digit() || c == '.');
-    label.starts_with(char::is_uppercase)
-        && (1..=3).contains(&words.len())
-        && (numbered || !label.chars().any(|c| c.is_ascii_digit()))
-}
-
-/// A line narrower than this share of the text width ends its paragraph.
-const SHORT_LINE: f64 = 0.6;
-
-/// Join two pieces of text across a line break: a break hyphen stays (the
-/// scorer and parser treat "Om-sorg" and "Omsorg" alike) unless it is a soft
-/// hyphen; "Sundheds- og" keeps its space.
-fn join_text(a: &str, b: &str) -> String {
-    if a.is_empty() {
-        return b.to_string();
-    }
-    if let Some(stem) = a.strip_suffix('\u{ad}') {
-        return format!("{stem}{b}");
-    }
-    if a.ends_with('-') && a.chars().rev().nth(1).is_some_and(|c| c.is_alphanumeric()) {
-        let first: String = b
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
-        let keeps_space = [
-            "og", "eller", "samt", "til", "som", "end", "and", "or", "men",
-        ]
-        .contains(&first.as_str());
-        if !keeps_space && b.chars().next().is_some_and(|c| c.is_alphanumeric()) {
-            return format!("{a}{b}");
-        }
-    }
-    format!("{a} {b}")
-}
-
-/// A list item: "- x", "1. x", "a) x".
-fn is_list_item(t: &str) -> bool {
-    if t.starts_with("- ") {
-        return true;
-    }
-    let Some((first, rest)) = t.split_once(' ') else {
-        return false;
-    };
-    is_item_number(first) && !rest.is_empty()
-}
-
-/// "3. …" followed by "1. …": a new list.
-fn restarts_numbering(a: &str, b: &str) -> bool {
-    let number = |t: &str| -> Option<u32> {
-        let first = t.split_whitespace().next()?;
-        first
-            .trim_start_matches('(')
-            .trim_end_matches(['.', ')'])
-            .parse()
-            .ok()
-    };
-    matches!((number(a), number(b)), (Some(x), Some(y)) if y <= x)
-}
-
-/// Ends like a sentence or a lead-in.
-fn ends_sentence(t: &str) -> bool {
-    t.trim_end().ends_with(['.', ':', ';', '!', '?', '"', '”'])
 }
 
 /// Is `next` (the first row on a new page) the rest of `last` (the last row
@@ -670,16 +444,4 @@ fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn break_hyphens_join() {
-        assert_eq!(join_text("Sundheds-", "og Omsorg"), "Sundheds- og Omsorg");
-        assert_eq!(join_text("it-", "systemer"), "it-systemer");
-        assert_eq!(join_text("a", "b"), "a b");
-    }
 }

@@ -3,7 +3,8 @@
 //! x-extents of the cells (a cell that spans several columns is left out
 //! of the projection).
 
-use super::{Block, Cell, Row, TLine, join_text, median_size, size_key};
+use super::paragraphs::join_text;
+use super::{Block, Cell, Row, TLine, median_size, size_key};
 use std::collections::HashMap;
 
 /// Table font sizes whose tables leave clearly more space between rows than
