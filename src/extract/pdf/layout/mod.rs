@@ -1,19 +1,33 @@
 //! Rebuilding text from glyph positions.
 //!
-//! glyphs → lines (clustered by baseline) → cells (split at wide gaps that no
-//! space glyph explains) → page furniture removed (text repeated at the same
-//! place on many pages, lone page numbers) → blocks: runs of multi-cell lines
-//! (plus the single-cell lines that belong to them) are tables, the rest are
-//! paragraphs. Table rows are built from bands (lines a line-pitch apart when
-//! the table separates rows by more, or lines that overlap vertically), tables
-//! are split where the column layout changes, joined across a page break when
-//! it does not, and columns come from the x-extents of the cells (a cell that
-//! spans several columns is left out of the projection). Paragraph lines are
-//! joined; paragraphs are separated by empty lines except between list items.
+//! The stages, in the order [`rebuild`] runs them, one module each:
+//!
+//! 1. [`lines`]: glyphs → lines (clustered by baseline) → cells (split at
+//!    wide gaps that no space glyph explains).
+//! 2. [`furniture`]: page furniture removed (text repeated at the same place
+//!    on many pages, lone page numbers).
+//! 3. [`reading_order`]: two-column pages read column by column.
+//! 4. [`blocks`]: runs of multi-cell lines (plus the single-cell lines that
+//!    belong to them) are tables, the rest are paragraphs ([`paragraphs`]:
+//!    lines joined).
+//! 5. [`tables`]: table rows built from bands (lines a line-pitch apart when
+//!    the table separates rows by more, or lines that overlap vertically),
+//!    tables split where the column layout changes, and columns taken from
+//!    the x-extents of the cells (a cell that spans several columns is left
+//!    out of the projection).
+//! 6. [`page_breaks`]: a table or paragraph cut by a page break is joined
+//!    when its layout goes on.
+//! 7. [`output`]: headings ranked by size, paragraphs separated by empty
+//!    lines except between list items.
+//!
+//! This module holds the types the stages share and the document-wide
+//! measures (body size, line pitch, text column).
 
 mod blocks;
 mod furniture;
 mod lines;
+mod output;
+mod page_breaks;
 mod paragraphs;
 mod reading_order;
 mod tables;
@@ -23,10 +37,11 @@ use crate::extract::Line;
 use blocks::page_blocks;
 use furniture::remove_furniture;
 use lines::build_lines;
-use paragraphs::{ends_sentence, is_list_item, join_text, restarts_numbering};
+use output::emit;
+use page_breaks::join_across_pages;
 use reading_order::reading_order;
 use std::collections::HashMap;
-use tables::{Col, add_to_cols, banded_sizes, conflicts, render_table, rows_of, split_tables};
+use tables::{banded_sizes, rows_of, split_tables};
 
 /// A run of text in a line, separated from its neighbours by a wide gap.
 #[derive(Debug, Clone)]
@@ -284,164 +299,4 @@ fn median_size(lines: &[TLine]) -> f64 {
 /// Key of a font size in maps.
 fn size_key(size: f64) -> i64 {
     (size * 2.0).round() as i64
-}
-
-/// Is `next` (the first row on a new page) the rest of `last` (the last row
-/// on the page before), cut by the page break: no label of its own, and only
-/// text under cells `last` has?
-fn continues_row(last: &Row, next: &Row, cols: &[Col]) -> bool {
-    let first_col = cols.first().map_or(f64::NEG_INFINITY, |c| c.x1);
-    let label = |r: &Row| r.cells.first().is_some_and(|c| c.x0 < first_col);
-    // A cell cut short: ends in a short lower-case word, a comma or a hyphen.
-    let unfinished = |t: &str| {
-        let t = t.trim_end();
-        t.ends_with([',', '-'])
-            || t.split_whitespace()
-                .last()
-                .is_some_and(|w| w.chars().count() <= 3 && w.chars().all(char::is_lowercase))
-    };
-    let above = |c: &Cell| last.cells.iter().find(|t| c.x0 < t.x1 && c.x1 > t.x0);
-    label(last)
-        && !label(next)
-        && !next.cells.is_empty()
-        && next.cells.iter().all(|c| above(c).is_some())
-        && next
-            .cells
-            .iter()
-            .any(|c| above(c).is_some_and(|t| unfinished(&t.text)))
-}
-
-/// A line broken by hand inside a list of names ("Mødedeltagere Lars
-/// Holte, …, Kathrine Seier" / "Skastrup, Anya Krogh Manghezi"): the PDF
-/// shows it like a paragraph break, the source had a plain line break.
-fn continues_list_of_names(q: &Para, p: &Para, stats: &Stats) -> bool {
-    let capitalised = |w: Option<&str>| {
-        w.and_then(|w| w.chars().next())
-            .is_some_and(|c| c.is_uppercase())
-    };
-    stats.heading_level(q.size).is_none()
-        && (q.size - p.size).abs() < 0.3
-        && q.bold == p.bold
-        && !is_list_item(&p.text)
-        && !is_list_item(&q.text)
-        && q.last_width >= 0.6 * stats.text_width
-        && !ends_sentence(&q.text)
-        && q.text.matches(", ").count() >= 2
-        && capitalised(q.text.split_whitespace().last())
-        && capitalised(p.text.split_whitespace().next())
-}
-
-/// Join a table or paragraph that runs over a page break.
-fn join_across_pages(blocks: &mut [Vec<Block>], stats: &Stats) {
-    for p in 1..blocks.len() {
-        let (head, tail) = blocks.split_at_mut(p);
-        let Some(prev) = head.iter_mut().rev().find_map(|b| b.last_mut()) else {
-            continue;
-        };
-        let Some(next) = tail[0].first() else {
-            continue;
-        };
-        match (prev, next) {
-            (Block::Table(a), Block::Table(b)) => {
-                let mut cols = Vec::new();
-                for r in &a.rows {
-                    add_to_cols(&mut cols, r);
-                }
-                if b.rows.iter().take(3).all(|r| !conflicts(&cols, r)) {
-                    let mut rows = b.rows.clone();
-                    if let (Some(last), Some(first)) = (a.rows.last_mut(), rows.first())
-                        && continues_row(last, first, &cols)
-                    {
-                        let first = rows.remove(0);
-                        for c in first.cells {
-                            if let Some(t) =
-                                last.cells.iter_mut().find(|t| c.x0 < t.x1 && c.x1 > t.x0)
-                            {
-                                t.text = join_text(&t.text, &c.text);
-                            }
-                        }
-                    }
-                    a.rows.extend(rows);
-                    tail[0].remove(0);
-                }
-            }
-            (Block::Para(a), Block::Para(b)) => {
-                let body = |s: f64| (s - stats.body).abs() < 0.6;
-                if body(a.size)
-                    && (a.size - b.size).abs() < 0.3
-                    && a.bold == b.bold
-                    && a.last_width >= 0.85 * stats.text_width
-                    && !ends_sentence(&a.text)
-                    && !is_list_item(&b.text)
-                {
-                    a.text = join_text(&a.text, &b.text);
-                    a.last_width = b.last_width;
-                    tail[0].remove(0);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Emit the blocks as lines: empty lines between blocks, none between list
-/// items or where a line was broken by hand inside a paragraph.
-fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::new();
-    let mut prev_para: Option<&Para> = None;
-    let push = |out: &mut Vec<Line>, text: String, page: u32, heading: Option<u8>, bold: bool| {
-        let number = out.len() as u32 + 1;
-        out.push(Line {
-            text,
-            page: Some(page),
-            number,
-            heading,
-            bold,
-            page_break: false,
-        });
-    };
-    let blank = |out: &mut Vec<Line>, page: u32| {
-        if out.last().is_some_and(|l| !l.text.is_empty()) {
-            let number = out.len() as u32 + 1;
-            out.push(Line {
-                text: String::new(),
-                page: Some(page),
-                number,
-                heading: None,
-                bold: false,
-                page_break: false,
-            });
-        }
-    };
-    for block in blocks.iter().flatten() {
-        match block {
-            Block::Lines(_) => {}
-            Block::Table(part) => {
-                let (rendered, _) = render_table(&part.rows);
-                if let Some((page, _)) = rendered.first() {
-                    blank(&mut out, *page);
-                }
-
-                for (page, text) in rendered {
-                    push(&mut out, text, page, None, false);
-                }
-                prev_para = None;
-            }
-            Block::Para(p) => {
-                let heading = stats.heading_level(p.size);
-                let tight = prev_para.is_some_and(|q| {
-                    let both_items = is_list_item(&q.text)
-                        && is_list_item(&p.text)
-                        && !restarts_numbering(&q.text, &p.text);
-                    both_items || (heading.is_none() && continues_list_of_names(q, p, stats))
-                });
-                if !tight {
-                    blank(&mut out, p.page);
-                }
-                push(&mut out, p.text.clone(), p.page, heading, p.bold);
-                prev_para = Some(p);
-            }
-        }
-    }
-    out
 }
