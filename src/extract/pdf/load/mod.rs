@@ -24,15 +24,18 @@
 //! - records, for every string shown, whether its font is bold or a
 //!   Wingdings-like symbol font (pdf-extract does not pass the font on).
 
+mod inflate;
+mod repair;
+
 use super::content;
 use super::{Limits, warning};
 use crate::error::FileError;
 use crate::record::Issue;
+use inflate::{check_inflation, check_object_streams};
 use lopdf::content::Operation;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
-use std::borrow::Cow;
+use repair::{find_objects, missing_contents, repair};
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 
 /// Most form XObject copies made for one document.
 const MAX_FORM_COPIES: usize = 4000;
@@ -205,270 +208,6 @@ fn is_password_error(e: &lopdf::Error) -> bool {
     )
 }
 
-// ---------------------------------------------------------------------------
-// Cross-reference repair
-
-/// Offsets of `N G obj` headers: (object number, generation, offset).
-fn find_objects(bytes: &[u8]) -> Vec<(u32, u16, usize)> {
-    static OBJ: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(
-            r"(?-u)(?:^|[^0-9])(\d{1,9})[ \t\r\n\f\x00]+(\d{1,5})[ \t\r\n\f\x00]+obj\b",
-        )
-        .unwrap()
-    });
-    OBJ.captures_iter(bytes)
-        .filter_map(|c| {
-            let num = std::str::from_utf8(&c[1]).ok()?.parse().ok()?;
-            let generation = std::str::from_utf8(&c[2]).ok()?.parse().ok()?;
-            Some((num, generation, c.get(1)?.start()))
-        })
-        .collect()
-}
-
-/// True when a page's content stream is missing (lopdf drops a stream whose
-/// `/Length` is wrong).
-fn missing_contents(doc: &Document) -> bool {
-    doc.page_iter().take(200).any(|page| {
-        doc.get_page_contents(page)
-            .iter()
-            .any(|id| !matches!(doc.get_object(*id), Ok(Object::Stream(_))))
-    })
-}
-
-/// Correct direct `/Length n` entries of streams to the distance from
-/// `stream` to `endstream` (producers get them wrong, and lopdf then drops
-/// the stream).
-fn fix_lengths(bytes: &[u8]) -> Cow<'_, [u8]> {
-    static LENGTH: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(r"(?-u)/Length[ \t\r\n]+(\d{1,10})([ \t\r\n]*)(\d+[ \t\r\n]+R)?")
-            .unwrap()
-    });
-    static STREAM: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(r"(?-u)\bstream(\r\n|\n|\r)").unwrap()
-    });
-    let objects = find_objects(bytes);
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
-    let mut copied = 0usize;
-    let mut changed = false;
-    for (k, &(_, _, start)) in objects.iter().enumerate() {
-        let end = objects.get(k + 1).map_or(bytes.len(), |o| o.2);
-        let Some(m) = STREAM.find(&bytes[start..end]) else {
-            continue;
-        };
-        let data = start + m.end();
-        let Some(rel) = bytes[data..end].windows(9).position(|w| w == b"endstream") else {
-            continue;
-        };
-        let mut stop = data + rel;
-        if stop > data && bytes[stop - 1] == b'\n' {
-            stop -= 1;
-        }
-        if stop > data && bytes[stop - 1] == b'\r' {
-            stop -= 1;
-        }
-        let actual = stop - data;
-        let dict = &bytes[start..start + m.start()];
-        let Some(c) = LENGTH.captures(dict) else {
-            continue;
-        };
-        if c.get(3).is_some() {
-            continue; // an indirect length
-        }
-        let digits = c.get(1).unwrap();
-        let declared: usize = std::str::from_utf8(digits.as_bytes())
-            .ok()
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(usize::MAX);
-        if declared == actual {
-            continue;
-        }
-        out.extend_from_slice(&bytes[copied..start + digits.start()]);
-        out.extend_from_slice(actual.to_string().as_bytes());
-        copied = start + digits.end();
-        changed = true;
-    }
-    if !changed {
-        return Cow::Borrowed(bytes);
-    }
-    out.extend_from_slice(&bytes[copied..]);
-    Cow::Owned(out)
-}
-
-/// Rebuild the file with a fresh header and a cross-reference table that
-/// points at every `N G obj` found (the last copy of an object wins), after
-/// correcting stream lengths.
-fn repair(bytes: &[u8]) -> Option<Vec<u8>> {
-    let fixed = fix_lengths(bytes);
-    let bytes: &[u8] = &fixed;
-    static KEY: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(
-            r"(?-u)/(Root|Info|Encrypt)[ \t\r\n]*(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+R",
-        )
-        .unwrap()
-    });
-    static ID: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(r"(?-u)/ID[ \t\r\n]*\[[^\]]{0,600}\]").unwrap()
-    });
-    static CATALOG: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(r"(?-u)/Type[ \t\r\n]*/Catalog\b").unwrap()
-    });
-    let objects = find_objects(bytes);
-    if objects.is_empty() {
-        return None;
-    }
-    const HEADER: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
-    let mut offsets: HashMap<u32, (u16, usize)> = HashMap::new();
-    for &(num, generation, off) in &objects {
-        offsets.insert(num, (generation, off + HEADER.len()));
-    }
-    let mut keys: HashMap<Vec<u8>, String> = HashMap::new();
-    for c in KEY.captures_iter(bytes) {
-        let reference = format!(
-            "{} {} R",
-            String::from_utf8_lossy(&c[2]),
-            String::from_utf8_lossy(&c[3])
-        );
-        keys.insert(c[1].to_vec(), reference);
-    }
-    if !keys.contains_key(b"Root".as_slice()) {
-        // No trailer: the catalog is the object holding /Type /Catalog.
-        let catalog = objects.iter().rev().find(|&&(_, _, off)| {
-            let end = (off + 4096).min(bytes.len());
-            let text = &bytes[off..end];
-            let text = match text.windows(6).position(|w| w == b"endobj") {
-                Some(p) => &text[..p],
-                None => text,
-            };
-            CATALOG.is_match(text)
-        })?;
-        keys.insert(b"Root".to_vec(), format!("{} {} R", catalog.0, catalog.1));
-    }
-    let size = offsets.keys().max().copied().unwrap_or(0) + 1;
-    let mut out = Vec::with_capacity(bytes.len() + 64 + size as usize * 20);
-    out.extend_from_slice(HEADER);
-    out.extend_from_slice(bytes);
-    out.push(b'\n');
-    let xref_at = out.len();
-    out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
-    for num in 0..size {
-        match offsets.get(&num) {
-            Some(&(generation, off)) if num > 0 => {
-                out.extend_from_slice(format!("{off:010} {generation:05} n\r\n").as_bytes())
-            }
-            _ => out.extend_from_slice(b"0000000000 65535 f\r\n"),
-        }
-    }
-    out.extend_from_slice(format!("trailer\n<< /Size {size}").as_bytes());
-    for key in ["Root", "Info", "Encrypt"] {
-        if let Some(r) = keys.get(key.as_bytes()) {
-            out.extend_from_slice(format!(" /{key} {r}").as_bytes());
-        }
-    }
-    if let Some(id) = ID.find_iter(bytes).last() {
-        out.push(b' ');
-        out.extend_from_slice(id.as_bytes());
-    }
-    out.extend_from_slice(format!(" >>\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
-    Some(out)
-}
-
-// ---------------------------------------------------------------------------
-// Decompression bombs
-
-/// Refuse the file when a stream other than an image inflates past `limit`.
-/// Images are never decoded (their `Do` is dropped below).
-fn check_inflation(doc: &Document, limit: u64) -> Result<(), FileError> {
-    for (id, object) in &doc.objects {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
-        if is_image(doc, stream) {
-            continue;
-        }
-        let Ok(filters) = stream.filters() else {
-            continue;
-        };
-        if filters.first() != Some(&b"FlateDecode".as_slice()) {
-            continue;
-        }
-        if inflated_size(&stream.content, limit) > limit {
-            return Err(FileError::PdfTooLarge(format!(
-                "stream {} {} inflates past {} MiB",
-                id.0,
-                id.1,
-                limit >> 20
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Refuse object streams (which lopdf inflates while loading the file) that
-/// inflate past `limit`, found by scanning the raw bytes.
-fn check_object_streams(bytes: &[u8], limit: u64) -> Result<(), FileError> {
-    static OBJSTM: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(r"(?-u)/Type[ \t\r\n]*/ObjStm\b").unwrap()
-    });
-    static STREAM: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
-        regex::bytes::Regex::new(r"(?-u)\bstream(\r\n|\n|\r)").unwrap()
-    });
-    let objects = find_objects(bytes);
-    for (k, &(num, _, start)) in objects.iter().enumerate() {
-        let end = objects.get(k + 1).map_or(bytes.len(), |o| o.2);
-        let Some(m) = STREAM.find(&bytes[start..end]) else {
-            continue;
-        };
-        let dict = &bytes[start..start + m.start()];
-        if !OBJSTM.is_match(dict) || !dict.windows(11).any(|w| w == b"FlateDecode") {
-            continue;
-        }
-        if inflated_size(&bytes[start + m.end()..end], limit) > limit {
-            return Err(FileError::PdfTooLarge(format!(
-                "object stream {num} inflates past {} MiB",
-                limit >> 20
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// How many bytes `data` inflates to, counting no further than `limit + 1`.
-fn inflated_size(data: &[u8], limit: u64) -> u64 {
-    let zlib = flate2::read::ZlibDecoder::new(data);
-    let n = count(zlib, limit);
-    if n > 0 {
-        return n;
-    }
-    count(flate2::read::DeflateDecoder::new(data), limit)
-}
-
-/// Bytes read from `r` (stopping at an error or past `limit`).
-fn count(r: impl Read, limit: u64) -> u64 {
-    let mut r = r.take(limit + 1);
-    let mut buf = [0u8; 64 * 1024];
-    let mut n = 0u64;
-    loop {
-        match r.read(&mut buf) {
-            Ok(0) | Err(_) => return n,
-            Ok(k) => n += k as u64,
-        }
-    }
-}
-
-/// True for image XObjects.
-fn is_image(doc: &Document, stream: &Stream) -> bool {
-    stream
-        .dict
-        .get(b"Subtype")
-        .ok()
-        .map(|o| deref(doc, o))
-        .and_then(|o| o.as_name().ok())
-        == Some(b"Image".as_slice())
-}
-
-// ---------------------------------------------------------------------------
-// Fonts
-
 /// Rewrite `W` arrays of CID fonts from range form (`c_first c_last w`,
 /// misread by pdf-extract) into list form (`c_first [w w …]`).
 fn fix_cid_widths(doc: &mut Document) {
@@ -578,9 +317,6 @@ fn font_style(doc: &Document, font: &Dictionary) -> Style {
         page: 0,
     }
 }
-
-// ---------------------------------------------------------------------------
-// Content streams
 
 /// A 2-D affine matrix `[a b c d e f]` (PDF row-vector convention).
 type Matrix = [f64; 6];
@@ -1233,22 +969,6 @@ mod tests {
                 Object::Integer(2),
             ]
         );
-    }
-
-    #[test]
-    fn repair_finds_objects_and_catalog() {
-        let pdf = b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n";
-        let fixed = repair(pdf).unwrap();
-        let text = String::from_utf8_lossy(&fixed);
-        assert!(text.contains("/Root 1 0 R"));
-        assert!(text.starts_with("%PDF-1.7"));
-    }
-
-    #[test]
-    fn wrong_stream_lengths_are_corrected() {
-        let pdf = b"5 0 obj<</Length 44>>\nstream\nBT (Hi) Tj ET\nendstream endobj\n";
-        let fixed = fix_lengths(pdf);
-        assert!(String::from_utf8_lossy(&fixed).contains("/Length 13>>"));
     }
 
     #[test]
