@@ -3,13 +3,14 @@
 //! every shown string is recorded.
 
 use super::fonts::font_style;
-use super::{Style, as_num, deref, numbers};
+use super::{Style, as_num, deref, numbers, warning};
+use crate::record::Issue;
 use lopdf::content::Operation;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::{HashMap, HashSet};
 
 /// Most content operators kept for one document.
-pub(super) const MAX_OPERATIONS: usize = 20_000_000;
+const MAX_OPERATIONS: usize = 20_000_000;
 
 /// A 2-D affine matrix `[a b c d e f]` (PDF row-vector convention).
 pub(super) type Matrix = [f64; 6];
@@ -32,22 +33,25 @@ pub(super) fn concat(m: &Matrix, n: &Matrix) -> Matrix {
 /// style of every shown string.
 pub(super) struct Rewriter<'a> {
     pub(super) doc: &'a Document,
-    pub(super) next_id: u32,
-    pub(super) objects: Vec<(ObjectId, Object)>,
+    next_id: u32,
+    /// New objects: form copies and rewritten content streams.
+    objects: Vec<(ObjectId, Object)>,
+    /// Form XObject copies made so far.
     pub(super) copies: usize,
-    pub(super) operations: usize,
-    pub(super) styles: Vec<Style>,
-    pub(super) font_styles: HashMap<ObjectId, Style>,
+    operations: usize,
+    styles: Vec<Style>,
+    font_styles: HashMap<ObjectId, Style>,
+    /// Form XObject uses dropped (cyclic, too deep or too many).
     pub(super) dropped_forms: usize,
-    pub(super) show_ops: u32,
+    show_ops: u32,
     /// Fonts whose text is left out.
-    pub(super) skip_fonts: &'a HashSet<ObjectId>,
+    skip_fonts: &'a HashSet<ObjectId>,
     /// Fonts used on the current page.
-    pub(super) used_fonts: Vec<ObjectId>,
+    used_fonts: Vec<ObjectId>,
     /// Index of the page being rewritten.
-    pub(super) page: u32,
+    page: u32,
     /// Fonts given directly in a resource dictionary (not by reference), so far.
-    pub(super) direct_fonts: u32,
+    direct_fonts: u32,
 }
 
 /// Graphics state the rewriter tracks.
@@ -58,6 +62,76 @@ struct State {
 }
 
 impl<'a> Rewriter<'a> {
+    /// A rewriter for `doc` that leaves out text in the fonts of `skip`;
+    /// new objects are numbered after the document's highest.
+    pub(super) fn new(doc: &'a Document, skip: &'a HashSet<ObjectId>) -> Self {
+        Rewriter {
+            doc,
+            next_id: doc
+                .max_id
+                .max(doc.objects.keys().map(|k| k.0).max().unwrap_or(0)),
+            objects: Vec::new(),
+            copies: 0,
+            operations: 0,
+            styles: Vec::new(),
+            font_styles: HashMap::new(),
+            dropped_forms: 0,
+            show_ops: 0,
+            skip_fonts: skip,
+            used_fonts: Vec::new(),
+            page: 0,
+            direct_fonts: 0,
+        }
+    }
+
+    /// Start rewriting the page at `index`.
+    pub(super) fn begin_page(&mut self, index: u32) {
+        self.page = index;
+        self.styles = Vec::new();
+        self.show_ops = 0;
+        self.used_fonts = Vec::new();
+    }
+
+    /// The page's shown-string styles and the fonts it used.
+    pub(super) fn end_page(&mut self) -> (Vec<Style>, Vec<ObjectId>) {
+        (
+            std::mem::take(&mut self.styles),
+            std::mem::take(&mut self.used_fonts),
+        )
+    }
+
+    /// Add a new object to the document-to-be; returns its id.
+    pub(super) fn add_object(&mut self, object: Object) -> ObjectId {
+        self.next_id += 1;
+        let id = (self.next_id, 0);
+        self.objects.push((id, object));
+        id
+    }
+
+    /// Warnings about content left out: forms skipped, streams cut short.
+    pub(super) fn report(&self, warnings: &mut Vec<Issue>) {
+        if self.dropped_forms > 0 {
+            warnings.push(warning(
+                "pdf-form-skipped",
+                format!(
+                    "{} form XObject use(s) skipped (cyclic, too deep or too many)",
+                    self.dropped_forms
+                ),
+            ));
+        }
+        if self.operations >= MAX_OPERATIONS {
+            warnings.push(warning(
+                "pdf-content-truncated",
+                "the content streams are too long; the rest was skipped",
+            ));
+        }
+    }
+
+    /// The new objects and the highest object number used.
+    pub(super) fn finish(self) -> (Vec<(ObjectId, Object)>, u32) {
+        (self.objects, self.next_id)
+    }
+
     /// Record the strings one text-showing operator shows.
     fn shown(&mut self, style: Style, strings: usize) {
         self.show_ops += 1;
@@ -67,11 +141,6 @@ impl<'a> Rewriter<'a> {
             ..style
         };
         self.styles.extend(std::iter::repeat_n(style, strings));
-    }
-
-    pub(super) fn alloc(&mut self) -> ObjectId {
-        self.next_id += 1;
-        (self.next_id, 0)
     }
 
     /// Rewrite `ops` shown with `resources`; the XObjects and fonts the
@@ -96,9 +165,7 @@ impl<'a> Rewriter<'a> {
                 break;
             }
             self.operations += 1;
-            let operands = &op.operands;
             match op.operator.as_str() {
-                "BT" | "ET" | "T*" => out.push(Operation::new(&op.operator, vec![])),
                 "q" => {
                     saved.push(state);
                     out.push(op);
@@ -110,86 +177,101 @@ impl<'a> Rewriter<'a> {
                     }
                 }
                 "cm" => {
-                    if let Some(m) = numbers::<6>(operands) {
+                    if let Some(m) = numbers::<6>(&op.operands) {
                         state.ctm = concat(&m, &state.ctm);
                         out.push(op);
                     }
                 }
-                "Tm" if numbers::<6>(operands).is_some() => out.push(op),
-                "Td" | "TD" if numbers::<2>(operands).is_some() => out.push(op),
-                "Tc" | "Tw" | "Tz" | "TL" | "Ts" if numbers::<1>(operands).is_some() => {
-                    out.push(op)
-                }
                 "Tf" => {
-                    if operands.len() == 2
-                        && as_num(&operands[1]).is_some()
-                        && let Some((style, name, entry)) = operands[0]
-                            .as_name()
-                            .ok()
-                            .and_then(|name| self.font(resources, name))
-                    {
+                    if let Some((style, tf)) = self.select_font(&op.operands, resources, fonts) {
                         state.font = Some(style);
-                        fonts.set(name.clone(), entry);
-                        out.push(Operation::new(
-                            "Tf",
-                            vec![Object::Name(name), operands[1].clone()],
-                        ));
+                        out.push(tf);
                     }
                 }
-                "Tj" => {
-                    if let (Some(style), Some(Object::String(..))) = (state.font, operands.first())
-                    {
-                        self.shown(style, 1);
-                        out.push(op);
-                    }
-                }
-                "TJ" => {
-                    if let (Some(style), Some(Object::Array(items))) =
-                        (state.font, operands.first())
-                    {
-                        let items = join_kerned(items);
-                        let strings = items
-                            .iter()
-                            .filter(|o| matches!(o, Object::String(..)))
-                            .count();
-                        self.shown(style, strings);
-                        out.push(Operation::new("TJ", vec![Object::Array(items)]));
-                    }
-                }
-                "'" => {
-                    out.push(Operation::new("T*", vec![]));
-                    if let (Some(style), Some(s @ Object::String(..))) =
-                        (state.font, operands.first())
-                    {
-                        self.shown(style, 1);
-                        out.push(Operation::new("Tj", vec![s.clone()]));
-                    }
-                }
-                "\"" if operands.len() == 3
-                    && as_num(&operands[0]).is_some()
-                    && as_num(&operands[1]).is_some() =>
-                {
-                    out.push(Operation::new("Tw", vec![operands[0].clone()]));
-                    out.push(Operation::new("Tc", vec![operands[1].clone()]));
-                    out.push(Operation::new("T*", vec![]));
-                    if let (Some(style), s @ Object::String(..)) = (state.font, &operands[2]) {
-                        self.shown(style, 1);
-                        out.push(Operation::new("Tj", vec![s.clone()]));
-                    }
-                }
+                "Tj" | "TJ" | "'" | "\"" => self.show(op, state.font, &mut out),
                 "Do" => {
-                    if let Some(name) = operands.first().and_then(|o| o.as_name().ok())
+                    if let Some(name) = op.operands.first().and_then(|o| o.as_name().ok())
                         && let Some(new_name) =
                             self.form(resources, name, xobjects, state.ctm, stack)
                     {
                         out.push(Operation::new("Do", vec![Object::Name(new_name)]));
                     }
                 }
-                _ => {}
+                _ => out.extend(text_state(op)),
             }
         }
         out.extend(saved.iter().map(|_| Operation::new("Q", vec![])));
         out
+    }
+
+    /// `Tf` with valid operands, the font renamed (its entry added to
+    /// `fonts`), and the font's style; None when the font is missing or
+    /// skipped.
+    fn select_font(
+        &mut self,
+        operands: &[Object],
+        resources: &Dictionary,
+        fonts: &mut Dictionary,
+    ) -> Option<(Style, Operation)> {
+        if operands.len() == 2
+            && as_num(&operands[1]).is_some()
+            && let Some((style, name, entry)) = operands[0]
+                .as_name()
+                .ok()
+                .and_then(|name| self.font(resources, name))
+        {
+            fonts.set(name.clone(), entry);
+            let tf = Operation::new("Tf", vec![Object::Name(name), operands[1].clone()]);
+            return Some((style, tf));
+        }
+        None
+    }
+
+    /// A text-showing operator (`Tj`, `TJ`, `'`, `"`) in the forms
+    /// pdf-extract reads: `'` and `"` become `T*` and `Tj` (after `Tw` and
+    /// `Tc` for `"`), and `TJ` strings only kerning separates are joined.
+    /// Without a font the text is dropped.
+    fn show(&mut self, op: Operation, font: Option<Style>, out: &mut Vec<Operation>) {
+        let operands = &op.operands;
+        match op.operator.as_str() {
+            "Tj" => {
+                if let (Some(style), Some(Object::String(..))) = (font, operands.first()) {
+                    self.shown(style, 1);
+                    out.push(op);
+                }
+            }
+            "TJ" => {
+                if let (Some(style), Some(Object::Array(items))) = (font, operands.first()) {
+                    let items = join_kerned(items);
+                    let strings = items
+                        .iter()
+                        .filter(|o| matches!(o, Object::String(..)))
+                        .count();
+                    self.shown(style, strings);
+                    out.push(Operation::new("TJ", vec![Object::Array(items)]));
+                }
+            }
+            "'" => {
+                out.push(Operation::new("T*", vec![]));
+                if let (Some(style), Some(s @ Object::String(..))) = (font, operands.first()) {
+                    self.shown(style, 1);
+                    out.push(Operation::new("Tj", vec![s.clone()]));
+                }
+            }
+            "\"" if operands.len() == 3
+                && as_num(&operands[0]).is_some()
+                && as_num(&operands[1]).is_some() =>
+            {
+                out.push(Operation::new("Tw", vec![operands[0].clone()]));
+                out.push(Operation::new("Tc", vec![operands[1].clone()]));
+                out.push(Operation::new("T*", vec![]));
+                if let (Some(style), s @ Object::String(..)) = (font, &operands[2]) {
+                    self.shown(style, 1);
+                    out.push(Operation::new("Tj", vec![s.clone()]));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The style of font `name` in `resources`, its name in the rewritten
@@ -228,6 +310,19 @@ impl<'a> Rewriter<'a> {
         }
         Some((style, canonical, entry.clone()))
     }
+}
+
+/// A text-state or positioning operator as it is kept (`BT`, `ET` and
+/// `T*` without operands); None for any other operator and for bad operands.
+fn text_state(op: Operation) -> Option<Operation> {
+    let valid = match op.operator.as_str() {
+        "BT" | "ET" | "T*" => return Some(Operation::new(&op.operator, vec![])),
+        "Tm" => numbers::<6>(&op.operands).is_some(),
+        "Td" | "TD" => numbers::<2>(&op.operands).is_some(),
+        "Tc" | "Tw" | "Tz" | "TL" | "Ts" => numbers::<1>(&op.operands).is_some(),
+        _ => false,
+    };
+    valid.then_some(op)
 }
 
 /// Largest `TJ` adjustment (thousandths of an em) dropped between two strings.
