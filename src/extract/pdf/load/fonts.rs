@@ -27,35 +27,7 @@ pub(super) fn fix_cid_widths(doc: &mut Document) {
         else {
             continue;
         };
-        let w: Vec<&Object> = w.iter().map(|o| deref(doc, o)).collect();
-        let mut fixed = Vec::with_capacity(w.len());
-        let mut changed = false;
-        let mut i = 0;
-        while i + 1 < w.len() {
-            if let Object::Array(list) = w[i + 1] {
-                fixed.push(w[i].clone());
-                fixed.push(Object::Array(
-                    list.iter().map(|o| deref(doc, o).clone()).collect(),
-                ));
-                i += 2;
-            } else if i + 2 < w.len() {
-                let (Some(first), Some(last), Some(width)) =
-                    (as_int(w[i]), as_int(w[i + 1]), as_num(w[i + 2]))
-                else {
-                    break;
-                };
-                let n = (last - first + 1).clamp(0, MAX_WIDTH_RANGE);
-                fixed.push(Object::Integer(first));
-                fixed.push(Object::Array(
-                    (0..n).map(|_| Object::Real(width as f32)).collect(),
-                ));
-                changed = true;
-                i += 3;
-            } else {
-                break;
-            }
-        }
-        if changed {
+        if let Some(fixed) = list_form(doc, w) {
             fixes.push((*id, fixed));
         }
     }
@@ -64,6 +36,40 @@ pub(super) fn fix_cid_widths(doc: &mut Document) {
             dict.set("W", Object::Array(w));
         }
     }
+}
+
+/// A `W` array in list form only (references resolved), or None when it
+/// has no range to rewrite. Reading stops at the first malformed entry.
+fn list_form(doc: &Document, w: &[Object]) -> Option<Vec<Object>> {
+    let w: Vec<&Object> = w.iter().map(|o| deref(doc, o)).collect();
+    let mut fixed = Vec::with_capacity(w.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i + 1 < w.len() {
+        if let Object::Array(list) = w[i + 1] {
+            fixed.push(w[i].clone());
+            fixed.push(Object::Array(
+                list.iter().map(|o| deref(doc, o).clone()).collect(),
+            ));
+            i += 2;
+        } else if i + 2 < w.len() {
+            let (Some(first), Some(last), Some(width)) =
+                (as_int(w[i]), as_int(w[i + 1]), as_num(w[i + 2]))
+            else {
+                break;
+            };
+            let n = (last - first + 1).clamp(0, MAX_WIDTH_RANGE);
+            fixed.push(Object::Integer(first));
+            fixed.push(Object::Array(
+                (0..n).map(|_| Object::Real(width as f32)).collect(),
+            ));
+            changed = true;
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    changed.then_some(fixed)
 }
 
 /// The style of a font dictionary.

@@ -89,39 +89,39 @@ pub(super) struct Loaded {
 /// Load and prepare a PDF.
 pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
     let mut warnings = Vec::new();
+    let mut doc = open(bytes, limits, &mut warnings)?;
+    let (pages, page_count) = distinct_pages(&doc, &mut warnings)?;
+    fix_cid_widths(&mut doc);
+    let originals = own_content(&doc, &pages);
+    let prepared = prepare_pages(&mut doc, &pages, &HashSet::new(), true, &mut warnings);
+    let (fonts, page_fonts) = prepared.pages.into_iter().unzip();
+    Ok(Loaded {
+        doc,
+        pages,
+        fonts,
+        page_fonts,
+        originals,
+        merged: prepared.merged,
+        warnings,
+        page_count: page_count.max(1),
+    })
+}
+
+/// Read the file with lopdf (rebuilt from its objects when lopdf cannot
+/// read it or reaches no page content), decrypted with the empty user
+/// password, with streams that inflate past the limit refused.
+fn open(bytes: &[u8], limits: Limits, warnings: &mut Vec<Issue>) -> Result<Document, FileError> {
     if !bytes.windows(5).any(|w| w == b"%PDF-") && find_objects(bytes).is_empty() {
         return Err(FileError::PdfMalformed(
             "not a PDF file (no %PDF- header and no objects)".into(),
         ));
     }
     check_object_streams(bytes, limits.max_inflate)?;
-    let mut doc = match Document::load_mem(bytes) {
-        Ok(doc) => doc,
-        Err(e) if is_password_error(&e) => return Err(FileError::PdfEncrypted),
-        Err(e) => match repair(bytes).and_then(|b| Document::load_mem(&b).ok()) {
-            Some(doc) => {
-                warnings.push(warning(
-                    "pdf-xref-repaired",
-                    format!("the cross-reference table was rebuilt ({e})"),
-                ));
-                doc
-            }
-            None => {
-                return Err(FileError::PdfMalformed(format!(
-                    "cannot parse the file: {e}"
-                )));
-            }
-        },
-    };
+    let mut doc = parse(bytes, warnings)?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(FileError::PdfEncrypted);
     }
-    if (doc.get_pages().is_empty() || missing_contents(&doc))
-        && let Some(repaired) = repair(bytes).and_then(|b| Document::load_mem(&b).ok())
-        && !repaired.is_encrypted()
-        && !repaired.get_pages().is_empty()
-        && !missing_contents(&repaired)
-    {
+    if let Some(repaired) = rebuilt_if_unreachable(&doc, bytes) {
         warnings.push(warning(
             "pdf-xref-repaired",
             "pages or their content were unreachable; the file was rebuilt from its objects",
@@ -129,7 +129,49 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
         doc = repaired;
     }
     check_inflation(&doc, limits.max_inflate)?;
+    Ok(doc)
+}
 
+/// The file as lopdf reads it, or as rebuilt from its objects when lopdf
+/// cannot read it.
+fn parse(bytes: &[u8], warnings: &mut Vec<Issue>) -> Result<Document, FileError> {
+    match Document::load_mem(bytes) {
+        Ok(doc) => Ok(doc),
+        Err(e) if is_password_error(&e) => Err(FileError::PdfEncrypted),
+        Err(e) => match repair(bytes).and_then(|b| Document::load_mem(&b).ok()) {
+            Some(doc) => {
+                warnings.push(warning(
+                    "pdf-xref-repaired",
+                    format!("the cross-reference table was rebuilt ({e})"),
+                ));
+                Ok(doc)
+            }
+            None => Err(FileError::PdfMalformed(format!(
+                "cannot parse the file: {e}"
+            ))),
+        },
+    }
+}
+
+/// The file rebuilt from its objects, when `doc` reaches no page or misses
+/// a page's content and the rebuilt file reaches them all.
+fn rebuilt_if_unreachable(doc: &Document, bytes: &[u8]) -> Option<Document> {
+    if !doc.get_pages().is_empty() && !missing_contents(doc) {
+        return None;
+    }
+    let repaired = repair(bytes).and_then(|b| Document::load_mem(&b).ok())?;
+    let usable = !repaired.is_encrypted()
+        && !repaired.get_pages().is_empty()
+        && !missing_contents(&repaired);
+    usable.then_some(repaired)
+}
+
+/// The pages to extract, each once (a page tree may cite itself), and the
+/// number of pages the page tree lists.
+fn distinct_pages(
+    doc: &Document,
+    warnings: &mut Vec<Issue>,
+) -> Result<(Vec<(u32, ObjectId)>, u32), FileError> {
     let all_pages = doc.get_pages();
     let page_count = all_pages.len() as u32;
     let mut seen = HashSet::new();
@@ -149,8 +191,12 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
             ),
         ));
     }
-    fix_cid_widths(&mut doc);
-    let originals = pages
+    Ok((pages, page_count))
+}
+
+/// Each page's `Contents` and `Resources` as the file has them.
+fn own_content(doc: &Document, pages: &[(u32, ObjectId)]) -> Vec<(Option<Object>, Option<Object>)> {
+    pages
         .iter()
         .map(|&(_, id)| match doc.get_dictionary(id) {
             Ok(page) => (
@@ -159,19 +205,7 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
             ),
             Err(_) => (None, None),
         })
-        .collect();
-    let prepared = prepare_pages(&mut doc, &pages, &HashSet::new(), true, &mut warnings);
-    let (fonts, page_fonts) = prepared.pages.into_iter().unzip();
-    Ok(Loaded {
-        doc,
-        pages,
-        fonts,
-        page_fonts,
-        originals,
-        merged: prepared.merged,
-        warnings,
-        page_count: page_count.max(1),
-    })
+        .collect()
 }
 
 /// Prepare page `index` again from the file's own content, with the text
