@@ -54,95 +54,23 @@ fn line_from(
     stats: &Stats,
 ) -> Option<TLine> {
     members.sort_by(|&a, &b| g[a].x.total_cmp(&g[b].x));
-    // Drop glyphs drawn twice at (almost) the same place (fake bold).
-    let mut kept: Vec<&Glyph> = Vec::with_capacity(members.len());
-    for &i in &members {
-        let gl = &g[i];
-        let dup = kept.iter().rev().take(4).any(|k| {
-            k.text == gl.text
-                && (k.x - gl.x).abs() < 0.2 * gl.size
-                && (k.y - gl.y).abs() < 0.2 * gl.size
-        });
-        if !dup {
-            kept.push(gl);
-        }
-    }
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut cur: Option<(Cell, f64)> = None; // cell, size of its last glyph
-    let mut prev: Option<&Glyph> = None; // previous glyph, spaces included
-    let mut pending_space = false;
-    // Largest pen jump since the last ink (spaces can be placed far away too).
-    let mut chain_jump = f64::NEG_INFINITY;
+    let mut splitter = CellSplitter::new(stats.cell_gap);
     let mut sizes: HashMap<i64, usize> = HashMap::new();
     let (mut bold, mut any) = (true, false);
-    let is_box = |t: &str| {
-        let mut c = t.chars();
-        matches!((c.next(), c.next()), (Some(BOX_TICKED | BOX_EMPTY), None))
-    };
-    for gl in kept {
+    for gl in without_doubles(&members, g) {
         if gl.is_space() {
-            pending_space = cur.is_some();
-            if let Some(p) = prev {
-                chain_jump = chain_jump.max(gl.x - expected_next(p));
-            }
-            prev = Some(gl);
+            splitter.space(gl);
             continue;
         }
         any = true;
         bold &= gl.bold;
         *sizes.entry((gl.size * 2.0).round() as i64).or_default() += 1;
-        match (cur.as_mut(), prev) {
-            (Some((cell, last_size)), Some(p)) => {
-                let em = gl.size.max(*last_size);
-                // How far the pen jumped beyond where the previous glyph
-                // (or space) left it, and the visible gap to the last ink.
-                let jump = (gl.x - expected_next(p)).max(chain_jump);
-                let gap = gl.x - cell.x1;
-                let same_op = p.op == gl.op && gl.op != 0;
-                let mut split = if pending_space {
-                    jump > if same_op { 1.0 } else { 0.3 } * em && gap > 0.5 * em
-                } else {
-                    jump > if same_op {
-                        stats.cell_gap.max(1.0)
-                    } else {
-                        stats.cell_gap
-                    } * em
-                        && gap > 0.3 * em
-                };
-                if split && is_box(&cell.text) && gap < 2.5 * em {
-                    split = false;
-                    pending_space = true;
-                }
-                if split {
-                    let (done, _) = cur.take().unwrap();
-                    cells.push(done);
-                    cur = Some((start_cell(gl), gl.size));
-                } else {
-                    if (pending_space || jump > 0.15 * em) && !cell.text.ends_with(' ') {
-                        cell.text.push(' ');
-                    }
-                    cell.text.push_str(&gl.text);
-                    cell.x1 = cell.x1.max(ink_end(gl));
-                    *last_size = gl.size;
-                }
-            }
-            _ => cur = Some((start_cell(gl), gl.size)),
-        }
-        prev = Some(gl);
-        pending_space = false;
-        chain_jump = f64::NEG_INFINITY;
-    }
-    if let Some((cell, _)) = cur {
-        cells.push(cell);
+        splitter.ink(gl);
     }
     if !any {
         return None;
     }
-    for c in &mut cells {
-        c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    cells.retain(|c| !c.text.is_empty());
-    merge_list_marker(&mut cells);
+    let cells = tidy(splitter.finish());
     let size = sizes
         .iter()
         .max_by_key(|&(k, v)| (*v, *k))
@@ -154,6 +82,156 @@ fn line_from(
         bold,
         cells,
     })
+}
+
+/// The glyphs `members` (in x order) without those drawn twice at (almost)
+/// the same place (fake bold).
+fn without_doubles<'g>(members: &[usize], g: &'g [Glyph]) -> Vec<&'g Glyph> {
+    let mut kept: Vec<&Glyph> = Vec::with_capacity(members.len());
+    for &i in members {
+        let gl = &g[i];
+        let dup = kept.iter().rev().take(4).any(|k| {
+            k.text == gl.text
+                && (k.x - gl.x).abs() < 0.2 * gl.size
+                && (k.y - gl.y).abs() < 0.2 * gl.size
+        });
+        if !dup {
+            kept.push(gl);
+        }
+    }
+    kept
+}
+
+/// Cells with their white space collapsed, empty ones dropped and a list
+/// marker standing alone merged.
+fn tidy(mut cells: Vec<Cell>) -> Vec<Cell> {
+    for c in &mut cells {
+        c.text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    cells.retain(|c| !c.text.is_empty());
+    merge_list_marker(&mut cells);
+    cells
+}
+
+/// Splits a line's glyphs, fed left to right, into cells.
+struct CellSplitter<'g> {
+    cells: Vec<Cell>,
+    /// The open cell and the size of its last glyph.
+    cur: Option<(Cell, f64)>,
+    /// The previous glyph, spaces included.
+    prev: Option<&'g Glyph>,
+    /// A space glyph came since the last ink.
+    pending_space: bool,
+    /// Largest pen jump since the last ink (spaces can be placed far away too).
+    chain_jump: f64,
+    /// Gap (in ems) without a space glyph that separates cells.
+    cell_gap: f64,
+}
+
+/// How an ink glyph joins the line.
+enum Join {
+    /// It starts a new cell.
+    NewCell,
+    /// It goes on the open cell, after a space or not.
+    Append { space: bool },
+}
+
+impl<'g> CellSplitter<'g> {
+    fn new(cell_gap: f64) -> Self {
+        CellSplitter {
+            cells: Vec::new(),
+            cur: None,
+            prev: None,
+            pending_space: false,
+            chain_jump: f64::NEG_INFINITY,
+            cell_gap,
+        }
+    }
+
+    /// A space glyph: it marks a word break and may move the pen.
+    fn space(&mut self, gl: &'g Glyph) {
+        self.pending_space = self.cur.is_some();
+        if let Some(p) = self.prev {
+            self.chain_jump = self.chain_jump.max(gl.x - expected_next(p));
+        }
+        self.prev = Some(gl);
+    }
+
+    /// An ink glyph: added to the open cell, or starting a new one.
+    fn ink(&mut self, gl: &'g Glyph) {
+        let join = match (&self.cur, self.prev) {
+            (Some((cell, last_size)), Some(p)) => self.join(cell, *last_size, p, gl),
+            _ => Join::NewCell,
+        };
+        match join {
+            Join::NewCell => {
+                if let Some((done, _)) = self.cur.take() {
+                    self.cells.push(done);
+                }
+                self.cur = Some((start_cell(gl), gl.size));
+            }
+            Join::Append { space } => {
+                if let Some((cell, last_size)) = self.cur.as_mut() {
+                    if space && !cell.text.ends_with(' ') {
+                        cell.text.push(' ');
+                    }
+                    cell.text.push_str(&gl.text);
+                    cell.x1 = cell.x1.max(ink_end(gl));
+                    *last_size = gl.size;
+                }
+            }
+        }
+        self.prev = Some(gl);
+        self.pending_space = false;
+        self.chain_jump = f64::NEG_INFINITY;
+    }
+
+    /// The cells, the open one closed.
+    fn finish(mut self) -> Vec<Cell> {
+        if let Some((cell, _)) = self.cur {
+            self.cells.push(cell);
+        }
+        self.cells
+    }
+
+    /// How `gl` joins `cell` (whose last glyph had `last_size`), `p` being
+    /// the glyph before it: a new cell after a gap wider than a word space
+    /// (narrower within one operator, whose glyphs were laid out together,
+    /// and after a space glyph), except right after a checkbox.
+    fn join(&self, cell: &Cell, last_size: f64, p: &Glyph, gl: &Glyph) -> Join {
+        let em = gl.size.max(last_size);
+        // How far the pen jumped beyond where the previous glyph (or space)
+        // left it, and the visible gap to the last ink.
+        let jump = (gl.x - expected_next(p)).max(self.chain_jump);
+        let gap = gl.x - cell.x1;
+        let same_op = p.op == gl.op && gl.op != 0;
+        let split = if self.pending_space {
+            let limit = if same_op { 1.0 } else { 0.3 };
+            jump > limit * em && gap > 0.5 * em
+        } else {
+            let limit = if same_op {
+                self.cell_gap.max(1.0)
+            } else {
+                self.cell_gap
+            };
+            jump > limit * em && gap > 0.3 * em
+        };
+        if split && is_box(&cell.text) && gap < 2.5 * em {
+            return Join::Append { space: true };
+        }
+        if split {
+            return Join::NewCell;
+        }
+        Join::Append {
+            space: self.pending_space || jump > 0.15 * em,
+        }
+    }
+}
+
+/// A lone checkbox.
+fn is_box(t: &str) -> bool {
+    let mut c = t.chars();
+    matches!((c.next(), c.next()), (Some(BOX_TICKED | BOX_EMPTY), None))
 }
 
 /// A cell holding one glyph.
