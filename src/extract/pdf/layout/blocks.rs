@@ -2,12 +2,58 @@
 //! single-cell lines that belong to them) and paragraphs.
 
 use super::paragraphs::paragraphs;
-use super::{Block, Stats, TLine};
+use super::{Block, Stats, TLine, median_size};
+
+/// The blocks of every page; a table a page ends with may go on at the top
+/// of the next.
+pub(super) fn document_blocks(lines: &[Vec<TLine>], stats: &Stats) -> Vec<Vec<Block>> {
+    let mut blocks: Vec<Vec<Block>> = Vec::with_capacity(lines.len());
+    let mut open_table: Option<f64> = None;
+    for page_lines in lines {
+        let page = page_blocks(page_lines, stats, open_table);
+        open_table = match page.last() {
+            Some(Block::Lines(run)) => Some(median_size(run)),
+            _ => None,
+        };
+        blocks.push(page);
+    }
+    blocks
+}
 
 /// Split a page's lines into table runs and paragraphs. `open_table` is the
 /// font size of a table the previous page ended with: small single-cell
 /// lines at the top of this page continue it.
-pub(super) fn page_blocks(lines: &[TLine], stats: &Stats, open_table: Option<f64>) -> Vec<Block> {
+fn page_blocks(lines: &[TLine], stats: &Stats, open_table: Option<f64>) -> Vec<Block> {
+    let n = lines.len();
+    let in_table = table_lines(lines, stats, open_table);
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        if in_table[i] {
+            while j < n
+                && in_table[j]
+                && lines[j].y > lines[j - 1].y
+                && lines[j].y - lines[j - 1].y <= 5.0 * lines[j].size.max(lines[j - 1].size)
+            {
+                j += 1;
+            }
+            blocks.push(Block::Lines(lines[i..j].to_vec()));
+        } else {
+            while j < n && !in_table[j] {
+                j += 1;
+            }
+            blocks.extend(paragraphs(&lines[i..j], stats).into_iter().map(Block::Para));
+        }
+        i = j;
+    }
+    blocks
+}
+
+/// Which of a page's lines belong to tables: multi-cell lines, the lines
+/// at the top that continue the previous page's table (`open_table`: its
+/// font size), and the single-cell lines table lines take in.
+fn table_lines(lines: &[TLine], stats: &Stats, open_table: Option<f64>) -> Vec<bool> {
     let n = lines.len();
     let mut in_table: Vec<bool> = lines.iter().map(|l| l.cells.len() >= 2).collect();
     if let Some(size) = open_table {
@@ -38,28 +84,7 @@ pub(super) fn page_blocks(lines: &[TLine], stats: &Stats, open_table: Option<f64
             }
         }
     }
-    let mut blocks = Vec::new();
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        if in_table[i] {
-            while j < n
-                && in_table[j]
-                && lines[j].y > lines[j - 1].y
-                && lines[j].y - lines[j - 1].y <= 5.0 * lines[j].size.max(lines[j - 1].size)
-            {
-                j += 1;
-            }
-            blocks.push(Block::Lines(lines[i..j].to_vec()));
-        } else {
-            while j < n && !in_table[j] {
-                j += 1;
-            }
-            blocks.extend(paragraphs(&lines[i..j], stats).into_iter().map(Block::Para));
-        }
-        i = j;
-    }
-    blocks
+    in_table
 }
 
 /// Does the table line `t` take in the single-cell line `l` next to it

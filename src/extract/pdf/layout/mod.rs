@@ -34,14 +34,14 @@ mod tables;
 
 use super::glyphs::PageGlyphs;
 use crate::extract::Line;
-use blocks::page_blocks;
+use blocks::document_blocks;
 use furniture::remove_furniture;
 use lines::build_lines;
 use output::emit;
 use page_breaks::join_across_pages;
 use reading_order::reading_order;
 use std::collections::HashMap;
-use tables::{banded_sizes, rows_of, split_tables};
+use tables::build_tables;
 
 /// A run of text in a line, separated from its neighbours by a wide gap.
 #[derive(Debug, Clone)]
@@ -164,64 +164,49 @@ pub(super) fn rebuild(pages: &[PageGlyphs]) -> (Vec<Line>, Vec<String>) {
         let ordered = reading_order(std::mem::take(page_lines));
         *page_lines = ordered;
     }
-    // Debugging aid: the lines with their cells' extents, on stderr.
     if std::env::var_os("REFERAT_PDF_DEBUG").is_some() {
-        for l in lines.iter().flatten() {
-            let cells: Vec<String> = l
-                .cells
-                .iter()
-                .map(|c| format!("[{:.0}-{:.0}]{}", c.x0, c.x1, c.text))
-                .collect();
-            eprintln!(
-                "p{} y={:.1} s={} b={} | {}",
-                l.page,
-                l.y,
-                l.size,
-                l.bold,
-                cells.join("  ")
-            );
-        }
+        debug_lines(&lines);
     }
     line_stats(&lines, &mut stats);
-
-    let mut blocks: Vec<Vec<Block>> = Vec::with_capacity(lines.len());
-    let mut open_table: Option<f64> = None;
-    for page_lines in &lines {
-        let page = page_blocks(page_lines, &stats, open_table);
-        open_table = match page.last() {
-            Some(Block::Lines(run)) => Some(median_size(run)),
-            _ => None,
-        };
-        blocks.push(page);
-    }
-    let banded = banded_sizes(&blocks);
-    let mut blocks: Vec<Vec<Block>> = blocks
-        .into_iter()
-        .map(|page| {
-            page.into_iter()
-                .flat_map(|b| match b {
-                    Block::Lines(run) => split_tables(rows_of(&run, &banded))
-                        .into_iter()
-                        .map(|rows| Block::Table(TablePart { rows }))
-                        .collect(),
-                    other => vec![other],
-                })
-                .collect()
-        })
-        .collect();
+    let mut blocks = build_tables(document_blocks(&lines, &stats));
     join_across_pages(&mut blocks, &stats);
+    stats.heading_sizes = heading_sizes(&blocks, stats.body);
+    (emit(&blocks, &stats), furniture)
+}
+
+/// Debugging aid: the lines with their cells' extents, on stderr.
+fn debug_lines(lines: &[Vec<TLine>]) {
+    for l in lines.iter().flatten() {
+        let cells: Vec<String> = l
+            .cells
+            .iter()
+            .map(|c| format!("[{:.0}-{:.0}]{}", c.x0, c.x1, c.text))
+            .collect();
+        eprintln!(
+            "p{} y={:.1} s={} b={} | {}",
+            l.page,
+            l.y,
+            l.size,
+            l.bold,
+            cells.join("  ")
+        );
+    }
+}
+
+/// Sizes of paragraphs at least a point larger than the body, to the half
+/// point, largest first: the heading sizes.
+fn heading_sizes(blocks: &[Vec<Block>], body: f64) -> Vec<f64> {
     let mut sizes: Vec<f64> = blocks
         .iter()
         .flatten()
         .filter_map(|b| match b {
-            Block::Para(p) if p.size >= stats.body + 1.0 => Some((p.size * 2.0).round() / 2.0),
+            Block::Para(p) if p.size >= body + 1.0 => Some((p.size * 2.0).round() / 2.0),
             _ => None,
         })
         .collect();
     sizes.sort_by(|a, b| b.total_cmp(a));
     sizes.dedup();
-    stats.heading_sizes = sizes;
-    (emit(&blocks, &stats), furniture)
+    sizes
 }
 
 /// Body font size and the cell gap, from all glyphs.

@@ -31,41 +31,16 @@ fn continues_list_of_names(q: &Para, p: &Para, stats: &Stats) -> bool {
 pub(super) fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     let mut prev_para: Option<&Para> = None;
-    let push = |out: &mut Vec<Line>, text: String, page: u32, heading: Option<u8>, bold: bool| {
-        let number = out.len() as u32 + 1;
-        out.push(Line {
-            text,
-            page: Some(page),
-            number,
-            heading,
-            bold,
-            page_break: false,
-        });
-    };
-    let blank = |out: &mut Vec<Line>, page: u32| {
-        if out.last().is_some_and(|l| !l.text.is_empty()) {
-            let number = out.len() as u32 + 1;
-            out.push(Line {
-                text: String::new(),
-                page: Some(page),
-                number,
-                heading: None,
-                bold: false,
-                page_break: false,
-            });
-        }
-    };
     for block in blocks.iter().flatten() {
         match block {
             Block::Lines(_) => {}
             Block::Table(part) => {
                 let (rendered, _) = render_table(&part.rows);
                 if let Some((page, _)) = rendered.first() {
-                    blank(&mut out, *page);
+                    push_blank(&mut out, *page);
                 }
-
                 for (page, text) in rendered {
-                    push(&mut out, text, page, None, false);
+                    push_line(&mut out, text, page, None, false);
                 }
                 prev_para = None;
             }
@@ -78,12 +53,33 @@ pub(super) fn emit(blocks: &[Vec<Block>], stats: &Stats) -> Vec<Line> {
                     both_items || (heading.is_none() && continues_list_of_names(q, p, stats))
                 });
                 if !tight {
-                    blank(&mut out, p.page);
+                    push_blank(&mut out, p.page);
                 }
-                push(&mut out, p.text.clone(), p.page, heading, p.bold);
+                push_line(&mut out, p.text.clone(), p.page, heading, p.bold);
                 prev_para = Some(p);
             }
         }
     }
     out
+}
+
+/// Add a line of text, numbered after the lines before it.
+fn push_line(out: &mut Vec<Line>, text: String, page: u32, heading: Option<u8>, bold: bool) {
+    let number = out.len() as u32 + 1;
+    out.push(Line {
+        text,
+        page: Some(page),
+        number,
+        heading,
+        bold,
+        page_break: false,
+    });
+}
+
+/// Add an empty line, unless there is nothing before it or it would follow
+/// another empty line.
+fn push_blank(out: &mut Vec<Line>, page: u32) {
+    if out.last().is_some_and(|l| !l.text.is_empty()) {
+        push_line(out, String::new(), page, None, false);
+    }
 }

@@ -4,12 +4,32 @@
 //! of the projection).
 
 use super::paragraphs::join_text;
-use super::{Block, Cell, Row, TLine, median_size, size_key};
+use super::{Block, Cell, Row, TLine, TablePart, median_size, size_key};
 use std::collections::HashMap;
+
+/// The table runs of every page turned into tables: grouped into rows,
+/// then split where the column layout changes.
+pub(super) fn build_tables(blocks: Vec<Vec<Block>>) -> Vec<Vec<Block>> {
+    let banded = banded_sizes(&blocks);
+    blocks
+        .into_iter()
+        .map(|page| {
+            page.into_iter()
+                .flat_map(|b| match b {
+                    Block::Lines(run) => split_tables(rows_of(&run, &banded))
+                        .into_iter()
+                        .map(|rows| Block::Table(TablePart { rows }))
+                        .collect(),
+                    other => vec![other],
+                })
+                .collect()
+        })
+        .collect()
+}
 
 /// Table font sizes whose tables leave clearly more space between rows than
 /// between the lines of a cell (so lines a line-pitch apart share a row).
-pub(super) fn banded_sizes(blocks: &[Vec<Block>]) -> HashMap<i64, bool> {
+fn banded_sizes(blocks: &[Vec<Block>]) -> HashMap<i64, bool> {
     let mut counts: HashMap<i64, (usize, usize)> = HashMap::new();
     for block in blocks.iter().flatten() {
         if let Block::Lines(run) = block {
@@ -34,7 +54,7 @@ pub(super) fn banded_sizes(blocks: &[Vec<Block>]) -> HashMap<i64, bool> {
 /// Group a table's lines into rows: lines that overlap vertically always
 /// share a row; lines a line-pitch apart share one when the document's
 /// tables of this size separate their rows by clearly more.
-pub(super) fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> {
+fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> {
     let size = median_size(lines);
     let gaps: Vec<f64> = lines.windows(2).map(|w| w[1].y - w[0].y).collect();
     let small = |g: f64| g <= 1.45 * size;
@@ -42,8 +62,30 @@ pub(super) fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> 
     let all_small = gaps.iter().all(|&g| small(g));
     let bimodal = (has_wide && gaps.iter().any(|&g| small(g)))
         || (all_small && banded.get(&size_key(size)).copied().unwrap_or(false));
-    // A wrapped label in a vertically centred row: the values line sits
-    // halfway between the label's two lines (label / values / label).
+    let centred = centred_rows(lines, &gaps, size);
+    let mut rows: Vec<Row> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let join = i > 0 && {
+            let g = gaps[i - 1];
+            centred[i] || (g >= 0.0 && (g < 0.62 * size || (bimodal && small(g))))
+        };
+        if !join || rows.is_empty() {
+            rows.push(Row {
+                page: line.page,
+                cells: Vec::new(),
+            });
+        }
+        let row = rows.last_mut().unwrap();
+        add_line(row, line);
+    }
+    rows
+}
+
+/// Lines that join the line before them because they are a wrapped label
+/// in a vertically centred row: the values line sits halfway between the
+/// label's two lines (label / values / label). `gaps` are the distances
+/// between neighbouring lines.
+fn centred_rows(lines: &[TLine], gaps: &[f64], size: f64) -> Vec<bool> {
     let mut centred = vec![false; lines.len()];
     for i in 1..lines.len().saturating_sub(1) {
         let (a, v, b) = (&lines[i - 1], &lines[i], &lines[i + 1]);
@@ -64,32 +106,22 @@ pub(super) fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> 
             centred[i + 1] = true;
         }
     }
-    let mut rows: Vec<Row> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let join = i > 0 && {
-            let g = gaps[i - 1];
-            centred[i] || (g >= 0.0 && (g < 0.62 * size || (bimodal && small(g))))
-        };
-        if !join || rows.is_empty() {
-            rows.push(Row {
-                page: line.page,
-                cells: Vec::new(),
-            });
-        }
-        let row = rows.last_mut().unwrap();
-        for c in &line.cells {
-            match row.cells.iter_mut().find(|r| c.x0 < r.x1 && c.x1 > r.x0) {
-                Some(r) => {
-                    r.text = join_text(&r.text, &c.text);
-                    r.x0 = r.x0.min(c.x0);
-                    r.x1 = r.x1.max(c.x1);
-                }
-                None => row.cells.push(c.clone()),
+    centred
+}
+
+/// Add a line's cells to a row: a cell under one of the row's joins it.
+fn add_line(row: &mut Row, line: &TLine) {
+    for c in &line.cells {
+        match row.cells.iter_mut().find(|r| c.x0 < r.x1 && c.x1 > r.x0) {
+            Some(r) => {
+                r.text = join_text(&r.text, &c.text);
+                r.x0 = r.x0.min(c.x0);
+                r.x1 = r.x1.max(c.x1);
             }
+            None => row.cells.push(c.clone()),
         }
-        row.cells.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     }
-    rows
+    row.cells.sort_by(|a, b| a.x0.total_cmp(&b.x0));
 }
 
 /// A column while rows are added: extent and number of cells.
@@ -148,7 +180,7 @@ pub(super) fn conflicts(cols: &[Col], row: &Row) -> bool {
 }
 
 /// Split rows into tables where the column layout changes.
-pub(super) fn split_tables(rows: Vec<Row>) -> Vec<Vec<Row>> {
+fn split_tables(rows: Vec<Row>) -> Vec<Vec<Row>> {
     let mut tables: Vec<Vec<Row>> = Vec::new();
     let mut cols: Vec<Col> = Vec::new();
     for row in rows {
@@ -248,44 +280,8 @@ fn first_column_of(cols: &[(f64, f64)], c: &Cell) -> usize {
 /// Render a table: one `\t`-joined line per row, every row as wide as the
 /// table; also returns the number of columns.
 pub(super) fn render_table(rows: &[Row]) -> (Vec<(u32, String)>, usize) {
-    let assign = |cols: &[(f64, f64)], c: &Cell| -> usize {
-        let n = cols.len().max(1);
-        if cols
-            .iter()
-            .filter(|col| c.x0 < col.1 && c.x1 > col.0)
-            .count()
-            > 1
-        {
-            first_column_of(cols, c)
-        } else {
-            column_of(cols, c)
-        }
-        .min(n - 1)
-    };
     let mut cols = columns(rows);
-    // Neighbouring columns no row fills both of, close together, are one
-    // column (a header centred over a column or between two).
-    loop {
-        let mut merged = false;
-        for k in 0..cols.len().saturating_sub(1) {
-            if cols[k + 1].0 - cols[k].1 > 25.0 {
-                continue;
-            }
-            let both = rows.iter().any(|r| {
-                let ks: Vec<usize> = r.cells.iter().map(|c| assign(&cols, c)).collect();
-                ks.contains(&k) && ks.contains(&(k + 1))
-            });
-            if !both {
-                cols[k].1 = cols[k + 1].1;
-                cols.remove(k + 1);
-                merged = true;
-                break;
-            }
-        }
-        if !merged {
-            break;
-        }
-    }
+    merge_unshared_columns(&mut cols, rows);
     let n = cols.len().max(1);
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -307,6 +303,49 @@ pub(super) fn render_table(rows: &[Row]) -> (Vec<(u32, String)>, usize) {
         out.push((row.page, texts.join("\t").trim_end().to_string()));
     }
     (out, n)
+}
+
+/// The column a cell is rendered in: the first it overlaps when it spans
+/// several, else [`column_of`].
+fn assign(cols: &[(f64, f64)], c: &Cell) -> usize {
+    let n = cols.len().max(1);
+    if cols
+        .iter()
+        .filter(|col| c.x0 < col.1 && c.x1 > col.0)
+        .count()
+        > 1
+    {
+        first_column_of(cols, c)
+    } else {
+        column_of(cols, c)
+    }
+    .min(n - 1)
+}
+
+/// Neighbouring columns no row fills both of, close together, are one
+/// column (a header centred over a column or between two).
+fn merge_unshared_columns(cols: &mut Vec<(f64, f64)>, rows: &[Row]) {
+    loop {
+        let mut merged = false;
+        for k in 0..cols.len().saturating_sub(1) {
+            if cols[k + 1].0 - cols[k].1 > 25.0 {
+                continue;
+            }
+            let both = rows.iter().any(|r| {
+                let ks: Vec<usize> = r.cells.iter().map(|c| assign(cols, c)).collect();
+                ks.contains(&k) && ks.contains(&(k + 1))
+            });
+            if !both {
+                cols[k].1 = cols[k + 1].1;
+                cols.remove(k + 1);
+                merged = true;
+                break;
+            }
+        }
+        if !merged {
+            break;
+        }
+    }
 }
 
 #[cfg(test)]
