@@ -12,10 +12,13 @@ use std::sync::LazyLock;
 /// Resources of a page that has none.
 static NO_RESOURCES: LazyLock<Dictionary> = LazyLock::new(Dictionary::new);
 
+/// A page's shown-string styles and the fonts its text is shown in.
+type PageText = (Vec<Style>, Vec<ObjectId>);
+
 /// What [`prepare_pages`] made.
 pub(super) struct Prepared {
     /// Per page: the shown-string styles and the fonts used.
-    pub(super) pages: Vec<(Vec<Style>, Vec<ObjectId>)>,
+    pub(super) pages: Vec<PageText>,
     /// The merged stream and its resources (see [`super::Loaded::merged`]), when asked for.
     pub(super) merged: Option<(ObjectId, Dictionary)>,
 }
@@ -104,7 +107,7 @@ fn rewrite_page(
     index: u32,
     page_id: ObjectId,
     merged: Option<&mut Merged>,
-) -> Option<(PagePatch, (Vec<Style>, Vec<ObjectId>))> {
+) -> Option<(PagePatch, PageText)> {
     let doc = rw.doc;
     let page = doc.get_dictionary(page_id).ok()?;
     let resources = inherited(doc, page, b"Resources")
