@@ -1,6 +1,6 @@
-//! Paragraphs: non-table lines joined into paragraphs, and the tests on
-//! text the joining and the output share (list items, sentence ends, break
-//! hyphens).
+//! Paragraphs: non-table lines joined into paragraphs, and what the joining
+//! and the output both ask of text (is it a list item, does it end a
+//! sentence, how do two pieces join across a break hyphen).
 
 use super::lines::is_item_number;
 use super::{Para, Stats, TLine};
