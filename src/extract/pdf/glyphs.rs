@@ -1,4 +1,7 @@
-//! Running pdf-extract page by page and collecting positioned glyphs.
+//! Running pdf-extract and collecting positioned glyphs: all pages are read
+//! as one stream when that works, else page by page, each page under its
+//! own panic guard (and retried without a font pdf-extract fails on). The
+//! glyphs are turned upright when a page is rotated.
 
 use super::load::{Loaded, Style, retry_page};
 use super::{panic_message, warning};
@@ -116,6 +119,18 @@ struct Recorder<'s> {
     glyphs: Vec<RawGlyph>,
 }
 
+impl<'s> Recorder<'s> {
+    /// A recorder giving the shown strings `styles`, in order.
+    fn new(styles: &'s [Style]) -> Self {
+        Recorder {
+            styles,
+            shown: 0,
+            media_box: None,
+            glyphs: Vec::new(),
+        }
+    }
+}
+
 impl OutputDev for Recorder<'_> {
     fn begin_page(
         &mut self,
@@ -198,12 +213,7 @@ const MAX_RETRIES: usize = 200;
 fn run_page(loaded: &Loaded, index: usize) -> (Option<MediaBox>, Vec<RawGlyph>, Option<String>) {
     let page_num = loaded.pages[index].0;
     let styles = loaded.fonts.get(index).map(Vec::as_slice).unwrap_or(&[]);
-    let mut rec = Recorder {
-        styles,
-        shown: 0,
-        media_box: None,
-        glyphs: Vec::new(),
-    };
+    let mut rec = Recorder::new(styles);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         pdf_extract::output_doc_page(&loaded.doc, &mut rec, page_num)
     }));
@@ -222,58 +232,61 @@ fn run_page(loaded: &Loaded, index: usize) -> (Option<MediaBox>, Vec<RawGlyph>, 
 fn collect_merged(loaded: &mut Loaded) -> Option<Collected> {
     let (stream, resources) = loaded.merged.take()?;
     let &(first_num, first_id) = loaded.pages.first()?;
-    let (contents, own_resources, media_boxes) = {
+    let (contents, own_resources) = {
         let page = loaded.doc.get_dictionary(first_id).ok()?;
-        let media_boxes: Vec<Option<MediaBox>> = loaded
-            .pages
-            .iter()
-            .map(|&(_, id)| media_box(&loaded.doc, id))
-            .collect();
         (
             page.get(b"Contents").ok()?.clone(),
             page.get(b"Resources").ok()?.clone(),
-            media_boxes,
         )
     };
-    let set_page = |doc: &mut lopdf::Document, contents: Object, resources: Object| {
-        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(first_id) {
-            page.set("Contents", contents);
-            page.set("Resources", resources);
-        }
-    };
-    set_page(
-        &mut loaded.doc,
-        Object::Reference(stream),
-        Object::Dictionary(resources),
-    );
+    let media_boxes: Vec<Option<MediaBox>> = loaded
+        .pages
+        .iter()
+        .map(|&(_, id)| media_box(&loaded.doc, id))
+        .collect();
+    let merged = (Object::Reference(stream), Object::Dictionary(resources));
+    set_content(&mut loaded.doc, first_id, merged);
     let styles: Vec<Style> = loaded.fonts.iter().flatten().copied().collect();
-    let mut rec = Recorder {
-        styles: &styles,
-        shown: 0,
-        media_box: None,
-        glyphs: Vec::new(),
-    };
+    let mut rec = Recorder::new(&styles);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         pdf_extract::output_doc_page(&loaded.doc, &mut rec, first_num)
     }));
-    set_page(&mut loaded.doc, contents, own_resources);
+    set_content(&mut loaded.doc, first_id, (contents, own_resources));
     loaded.doc.objects.remove(&stream);
     // Every shown string must have met its style, or glyphs would land on
     // the wrong page.
     if !matches!(result, Ok(Ok(()))) || rec.shown != styles.len() {
         return None;
     }
-    let mut per_page: Vec<Vec<RawGlyph>> = vec![Vec::new(); loaded.pages.len()];
-    for g in rec.glyphs {
-        if let Some(page) = per_page.get_mut(g.page as usize) {
-            page.push(g);
-        }
-    }
+    let per_page = by_page(rec.glyphs, media_boxes.len());
     let mut out = Collected::with_capacity(per_page.len());
     for (index, (glyphs, media_box)) in per_page.into_iter().zip(media_boxes).enumerate() {
         out.push_page(upright(index as u32 + 1, media_box, glyphs));
     }
     Some(out)
+}
+
+/// Set a page's `Contents` and `Resources`.
+fn set_content(
+    doc: &mut lopdf::Document,
+    page: lopdf::ObjectId,
+    (contents, resources): (Object, Object),
+) {
+    if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page) {
+        page.set("Contents", contents);
+        page.set("Resources", resources);
+    }
+}
+
+/// Glyphs sorted out to `pages` pages by [`RawGlyph::page`].
+fn by_page(glyphs: Vec<RawGlyph>, pages: usize) -> Vec<Vec<RawGlyph>> {
+    let mut per_page: Vec<Vec<RawGlyph>> = vec![Vec::new(); pages];
+    for g in glyphs {
+        if let Some(page) = per_page.get_mut(g.page as usize) {
+            page.push(g);
+        }
+    }
+    per_page
 }
 
 /// The media box of a page as prepared (see [`super::load`]).
@@ -314,58 +327,78 @@ pub(super) fn collect(loaded: &mut Loaded) -> Collected {
         let (mut media_box, mut glyphs, failure) = run_page(loaded, index);
         if let Some(msg) = failure {
             out.first_failure.get_or_insert(msg);
-            let fonts: Vec<_> = loaded.page_fonts[index]
-                .iter()
-                .copied()
-                .take(MAX_FONT_RETRIES)
-                .collect();
-            let mut recovered = false;
-            for font in fonts {
-                if retries >= MAX_RETRIES {
-                    break;
+            match retry_without_fonts(loaded, index, &mut retries) {
+                Some(read) => {
+                    (media_box, glyphs) = read;
+                    partial.push(number);
                 }
-                retries += 1;
-                retry_page(loaded, index, &HashSet::from([font]));
-                let (mb, g, failure) = run_page(loaded, index);
-                if failure.is_none() {
-                    (media_box, glyphs, recovered) = (mb, g, true);
-                    break;
+                None => {
+                    out.failed_pages += 1;
+                    lost.push(number);
                 }
-            }
-            if recovered {
-                partial.push(number);
-            } else {
-                out.failed_pages += 1;
-                lost.push(number);
             }
         }
         out.push_page(upright(number, media_box, glyphs));
     }
     out.font_skipped_pages = partial.len();
     if !partial.is_empty() {
-        let list: Vec<String> = partial.iter().take(20).map(u32::to_string).collect();
         out.warnings.push(warning(
             "pdf-font-unreadable",
             format!(
-                "text in a font the reader cannot decode was left out on page(s) {}{}",
-                list.join(", "),
-                if partial.len() > 20 { ", …" } else { "" },
+                "text in a font the reader cannot decode was left out on page(s) {}",
+                page_list(&partial)
             ),
         ));
     }
     if !lost.is_empty() {
-        let list: Vec<String> = lost.iter().take(20).map(u32::to_string).collect();
         out.warnings.push(warning(
             "pdf-page-unreadable",
             format!(
-                "text may be missing on page(s) {}{}: {}",
-                list.join(", "),
-                if lost.len() > 20 { ", …" } else { "" },
+                "text may be missing on page(s) {}: {}",
+                page_list(&lost),
                 out.first_failure.clone().unwrap_or_default()
             ),
         ));
     }
     out
+}
+
+/// Run a page pdf-extract failed on again without each of its first
+/// [`MAX_FONT_RETRIES`] fonts in turn (no more than [`MAX_RETRIES`] runs
+/// per document, counted in `retries`): what the first run that succeeds
+/// read.
+fn retry_without_fonts(
+    loaded: &mut Loaded,
+    index: usize,
+    retries: &mut usize,
+) -> Option<(Option<MediaBox>, Vec<RawGlyph>)> {
+    let fonts: Vec<_> = loaded.page_fonts[index]
+        .iter()
+        .copied()
+        .take(MAX_FONT_RETRIES)
+        .collect();
+    for font in fonts {
+        if *retries >= MAX_RETRIES {
+            break;
+        }
+        *retries += 1;
+        retry_page(loaded, index, &HashSet::from([font]));
+        let (media_box, glyphs, failure) = run_page(loaded, index);
+        if failure.is_none() {
+            return Some((media_box, glyphs));
+        }
+    }
+    None
+}
+
+/// Page numbers for a message: the first 20, then `…`.
+fn page_list(pages: &[u32]) -> String {
+    let list: Vec<String> = pages.iter().take(20).map(u32::to_string).collect();
+    format!(
+        "{}{}",
+        list.join(", "),
+        if pages.len() > 20 { ", …" } else { "" }
+    )
 }
 
 /// Turn a page's glyphs upright: the most common baseline direction becomes
@@ -377,51 +410,15 @@ fn upright(number: u32, media_box: Option<MediaBox>, glyphs: Vec<RawGlyph>) -> P
         urx: 595.0,
         ury: 842.0,
     });
-    // Quarter turns: 0 = →, 1 = ↑, 2 = ←, 3 = ↓.
-    let quarter = |d: (f64, f64)| -> Option<usize> {
-        let angle = d.1.atan2(d.0).to_degrees();
-        let q = ((angle / 90.0).round() as i64).rem_euclid(4) as usize;
-        let off = (angle - (angle / 90.0).round() * 90.0).abs();
-        (off < 12.0).then_some(q)
-    };
-    let mut counts = [0usize; 4];
-    for g in &glyphs {
-        if let Some(q) = quarter(g.dir) {
-            counts[q] += 1;
-        }
-    }
-    let dominant = (0..4).max_by_key(|&q| (counts[q], 4 - q)).unwrap_or(0);
-    let (cos, sin) = match dominant {
-        0 => (1.0, 0.0),
-        1 => (0.0, 1.0),
-        2 => (-1.0, 0.0),
-        _ => (0.0, -1.0),
-    };
-    // Rotate by -θ so the dominant direction points along +x.
-    let rot = |x: f64, y: f64| (x * cos + y * sin, -x * sin + y * cos);
-    let corners = [
-        rot(mb.llx, mb.lly),
-        rot(mb.urx, mb.lly),
-        rot(mb.llx, mb.ury),
-        rot(mb.urx, mb.ury),
-    ];
-    let min_x = corners.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
-    let max_x = corners
-        .iter()
-        .map(|c| c.0)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let min_y = corners.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
-    let max_y = corners
-        .iter()
-        .map(|c| c.1)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let (width, height) = (max_x - min_x, max_y - min_y);
+    let dominant = dominant_quarter(&glyphs);
+    let turn = Turn::new(dominant);
+    let (min_x, max_y, width, height) = turn.page_box(&mb);
     let margin = 2.0;
     let out = glyphs
         .into_iter()
         .filter(|g| quarter(g.dir) == Some(dominant))
         .filter_map(|g| {
-            let (x, y) = rot(g.x, g.y);
+            let (x, y) = turn.apply(g.x, g.y);
             let (x, y) = (x - min_x, max_y - y);
             let inside =
                 x > -margin && x < width + margin && y > -margin && y < height + g.size + margin;
@@ -441,6 +438,73 @@ fn upright(number: u32, media_box: Option<MediaBox>, glyphs: Vec<RawGlyph>) -> P
         number,
         height,
         glyphs: out,
+    }
+}
+
+/// The quarter turn of a baseline direction (0 = →, 1 = ↑, 2 = ←, 3 = ↓);
+/// None when it is more than 12° off all four.
+fn quarter(d: (f64, f64)) -> Option<usize> {
+    let angle = d.1.atan2(d.0).to_degrees();
+    let q = ((angle / 90.0).round() as i64).rem_euclid(4) as usize;
+    let off = (angle - (angle / 90.0).round() * 90.0).abs();
+    (off < 12.0).then_some(q)
+}
+
+/// The most common quarter turn of the glyphs' baselines (on a tie, the
+/// smaller turn).
+fn dominant_quarter(glyphs: &[RawGlyph]) -> usize {
+    let mut counts = [0usize; 4];
+    for g in glyphs {
+        if let Some(q) = quarter(g.dir) {
+            counts[q] += 1;
+        }
+    }
+    (0..4).max_by_key(|&q| (counts[q], 4 - q)).unwrap_or(0)
+}
+
+/// The rotation that undoes a quarter turn (by -θ, so that the turned
+/// direction points along +x).
+#[derive(Clone, Copy)]
+struct Turn {
+    cos: f64,
+    sin: f64,
+}
+
+impl Turn {
+    fn new(quarter: usize) -> Self {
+        let (cos, sin) = match quarter {
+            0 => (1.0, 0.0),
+            1 => (0.0, 1.0),
+            2 => (-1.0, 0.0),
+            _ => (0.0, -1.0),
+        };
+        Turn { cos, sin }
+    }
+
+    /// A point rotated.
+    fn apply(self, x: f64, y: f64) -> (f64, f64) {
+        (x * self.cos + y * self.sin, -x * self.sin + y * self.cos)
+    }
+
+    /// The page box rotated: its left edge, top edge, width and height.
+    fn page_box(self, mb: &MediaBox) -> (f64, f64, f64, f64) {
+        let corners = [
+            self.apply(mb.llx, mb.lly),
+            self.apply(mb.urx, mb.lly),
+            self.apply(mb.llx, mb.ury),
+            self.apply(mb.urx, mb.ury),
+        ];
+        let min_x = corners.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+        let max_x = corners
+            .iter()
+            .map(|c| c.0)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let min_y = corners.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+        let max_y = corners
+            .iter()
+            .map(|c| c.1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        (min_x, max_y, max_x - min_x, max_y - min_y)
     }
 }
 

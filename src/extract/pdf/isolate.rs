@@ -22,7 +22,7 @@ use crate::extract::Extracted;
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -109,6 +109,67 @@ fn feed(mut stdin: ChildStdin, requests: mpsc::Receiver<Vec<u8>>) {
     }
 }
 
+/// Send each reply frame the child writes to `replies`, until its stdout
+/// ends or is garbled (sent as the last item, an `Err`) or the worker is
+/// dropped.
+fn read_replies(mut stdout: ChildStdout, replies: mpsc::Sender<std::io::Result<Vec<u8>>>) {
+    loop {
+        let frame = match read_frame(&mut stdout, MAX_REPLY) {
+            Ok(Some(frame)) => Ok(frame),
+            Ok(None) => Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Err(e) => Err(e),
+        };
+        let last = frame.is_err();
+        if replies.send(frame).is_err() || last {
+            break;
+        }
+    }
+}
+
+/// Keep the last [`STDERR_KEEP`] bytes the child writes to stderr in `kept`.
+fn keep_stderr(mut pipe: ChildStderr, kept: &Mutex<Vec<u8>>) {
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = pipe.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.extend_from_slice(&buf[..n]);
+        if kept.len() > STDERR_KEEP {
+            let cut = kept.len() - STDERR_KEEP;
+            kept.drain(..cut);
+        }
+    }
+}
+
+/// The command that starts a serving child with the limits of `key`: no
+/// core dumps, and an address-space limit unless it is 0.
+fn command(key: &WorkerKey) -> Command {
+    let mut cmd = Command::new(&key.exe);
+    cmd.arg("extract-pdf")
+        .arg("--serve")
+        .arg("--cpu-limit-secs")
+        .arg(key.cpu_limit_secs.to_string())
+        .env(ENV_MAX_INFLATE_MB, key.max_inflate_mb.to_string())
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let memory = key.memory_limit_mb.saturating_mul(1 << 20);
+    // SAFETY: the closure runs between fork and exec and only calls
+    // setrlimit, which is async-signal-safe; it allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            set_limit!(libc::RLIMIT_CORE, 0);
+            if memory > 0 {
+                set_limit!(libc::RLIMIT_AS, memory);
+            }
+            Ok(())
+        });
+    }
+    cmd
+}
+
 /// What makes two children interchangeable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct WorkerKey {
@@ -151,66 +212,19 @@ enum Served {
 impl Worker {
     /// Start a child with the limits of `key`.
     fn spawn(key: &WorkerKey) -> std::io::Result<Worker> {
-        let mut cmd = Command::new(&key.exe);
-        cmd.arg("extract-pdf")
-            .arg("--serve")
-            .arg("--cpu-limit-secs")
-            .arg(key.cpu_limit_secs.to_string())
-            .env(ENV_MAX_INFLATE_MB, key.max_inflate_mb.to_string())
-            .env_remove("RUST_BACKTRACE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let memory = key.memory_limit_mb.saturating_mul(1 << 20);
-        // SAFETY: the closure runs between fork and exec and only calls
-        // setrlimit, which is async-signal-safe; it allocates nothing.
-        unsafe {
-            cmd.pre_exec(move || {
-                set_limit!(libc::RLIMIT_CORE, 0);
-                if memory > 0 {
-                    set_limit!(libc::RLIMIT_AS, memory);
-                }
-                Ok(())
-            });
-        }
-        let mut child = cmd.spawn()?;
+        let mut child = command(key).spawn()?;
         let (requests, pending) = mpsc::channel::<Vec<u8>>();
         if let Some(stdin) = child.stdin.take() {
             std::thread::spawn(move || feed(stdin, pending));
         }
         let (tx, replies) = mpsc::channel();
-        if let Some(mut stdout) = child.stdout.take() {
-            std::thread::spawn(move || {
-                loop {
-                    let frame = match read_frame(&mut stdout, MAX_REPLY) {
-                        Ok(Some(frame)) => Ok(frame),
-                        Ok(None) => Err(std::io::ErrorKind::UnexpectedEof.into()),
-                        Err(e) => Err(e),
-                    };
-                    let last = frame.is_err();
-                    if tx.send(frame).is_err() || last {
-                        break;
-                    }
-                }
-            });
+        if let Some(stdout) = child.stdout.take() {
+            std::thread::spawn(move || read_replies(stdout, tx));
         }
         let stderr = Arc::new(Mutex::new(Vec::new()));
-        let stderr_reader = child.stderr.take().map(|mut pipe| {
+        let stderr_reader = child.stderr.take().map(|pipe| {
             let kept = Arc::clone(&stderr);
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = pipe.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
-                    kept.extend_from_slice(&buf[..n]);
-                    if kept.len() > STDERR_KEEP {
-                        let cut = kept.len() - STDERR_KEEP;
-                        kept.drain(..cut);
-                    }
-                }
-            })
+            std::thread::spawn(move || keep_stderr(pipe, &kept))
         });
         Ok(Worker {
             key: key.clone(),

@@ -5,28 +5,42 @@
 //!
 //! 1. [`load`]: read the file with lopdf, repair a broken cross-reference
 //!    table, decrypt with the empty user password, refuse streams that would
-//!    inflate past the limit, and rewrite every content stream into a small,
-//!    safe subset of operators (comments stripped, `'`/`"` turned into `Tj`,
-//!    images, paths and colours dropped, broken width arrays fixed) so that
-//!    pdf-extract has fewer reasons to panic.
-//! 2. [`glyphs`]: run pdf-extract page by page (each page under
-//!    `catch_unwind`) and collect every glyph with its position, advance,
-//!    size and boldness, turned upright when the page is rotated.
+//!    inflate past the limit, fix broken width arrays, and rewrite every
+//!    content stream (read with the tolerant reader in [`content`]) into a
+//!    small, safe subset of operators (`'`/`"` turned into `Tj`, images,
+//!    paths and colours dropped), all pages joined into one stream too, so
+//!    that pdf-extract has fewer reasons to panic.
+//! 2. [`glyphs`]: run pdf-extract over that one stream (each font parsed
+//!    once), or page by page when that fails (each page under
+//!    `catch_unwind`, retried without a font pdf-extract cannot read), and
+//!    collect every glyph with its position, advance, size and boldness,
+//!    turned upright when the page is rotated.
 //! 3. [`layout`]: glyphs → lines → cells, page furniture removed, tables
 //!    rebuilt from column positions, paragraphs joined, headings ranked.
-//! 4. [`isolate`]: all of the above runs in a child process (`referat
-//!    extract-pdf -`), with a timeout, an address-space limit and a CPU limit,
-//!    so a panic, an abort or a runaway file costs one record, not the batch.
+//! 4. [`isolate`]: all of the above runs in pooled child processes
+//!    (`referat extract-pdf --serve`), each under an address-space limit
+//!    and a CPU limit per file, with a timeout per file, so a panic, an
+//!    abort or a runaway file costs one record, not the batch. A child
+//!    serves file after file; it is replaced when it crashes, times out or
+//!    garbles a reply, and when it has served enough files or grown large.
 //!
 //! ## Child protocol
 //!
-//! The child reads the PDF from the path it is given (`-` = standard input)
+//! The pooled child ([`run_server`]) reads PDFs as frames from standard
+//! input and answers each with a framed JSON [`ChildReply`] (see
+//! [`isolate`]) until its input ends.
+//!
+//! The one-shot child `extract-pdf PATH` ([`run_child`], for debugging and
+//! tests) reads the PDF from the path it is given (`-` = standard input)
 //! and writes one JSON object to standard output: `{"ok": Extracted}` or
 //! `{"error": {"code": "...", "message": "..."}}`. Exit codes: [`EXIT_OK`],
 //! [`EXIT_FAILED`] (typed error on stdout), [`EXIT_PANIC`] (a panic was caught;
 //! a `pdf-malformed` error is on stdout), [`EXIT_USAGE`] (the input could not
-//! be read). A child killed by a signal is reported as `extractor-crashed`
-//! (or `pdf-too-large` when it died allocating memory).
+//! be read).
+//!
+//! A child killed by a signal is reported as `extractor-crashed` (or
+//! `pdf-too-large` when it died allocating memory, `timeout` when it ran
+//! out of CPU time).
 
 mod content;
 mod glyphs;
@@ -82,7 +96,8 @@ impl Default for PdfOptions {
 /// [`extract`] uses.
 #[derive(Debug, Clone)]
 pub struct Isolation {
-    /// The `referat` executable to run as `referat extract-pdf -`. `None`:
+    /// The `referat` executable to run as the extraction child (`referat
+    /// extract-pdf --serve`). `None`:
     /// the current executable when it is `referat`, else a `referat` next to
     /// it or one directory up (where cargo puts it for integration tests),
     /// else extraction runs in-process.
