@@ -137,6 +137,7 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         ingest: ingest::Options {
             pdf: referat::extract::pdf::PdfOptions {
                 timeout_secs: args.timeout,
+                page_numbers: profiles.page_number_words(),
             },
             profile: args.profile.clone(),
         },

@@ -211,6 +211,12 @@ pub struct FurnitureWords {
     /// ("Protokolljusterarnas initialer").
     #[serde(default)]
     pub line_starts: Vec<String>,
+    /// Words before a page number in a header or footer ("Side", "Page").
+    #[serde(default)]
+    pub page_number_words: Vec<String>,
+    /// Words between a page number and the page count ("af", "of").
+    #[serde(default)]
+    pub page_count_words: Vec<String>,
 }
 
 /// Table-of-contents words.
@@ -507,6 +513,25 @@ impl Profiles {
             }
         }
         Self::from_sources(sources)
+    }
+
+    /// The page-number words of every profile, for the PDF extractor (which
+    /// runs before a profile is chosen); in order, without repeats.
+    pub fn page_number_words(&self) -> crate::extract::pdf::PageNumberWords {
+        let mut words = crate::extract::pdf::PageNumberWords::default();
+        for f in self.profiles.iter().map(|p| &p.furniture) {
+            for w in &f.page_number_words {
+                if !words.before.contains(w) {
+                    words.before.push(w.clone());
+                }
+            }
+            for w in &f.page_count_words {
+                if !words.between.contains(w) {
+                    words.between.push(w.clone());
+                }
+            }
+        }
+        words
     }
 
     /// The profiles compiled into the binary.

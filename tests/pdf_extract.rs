@@ -5,7 +5,7 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, dictionary};
 use referat::error::FileError;
 use referat::extract::Extracted;
-use referat::extract::pdf::{Isolation, PdfOptions, extract_with};
+use referat::extract::pdf::{Isolation, PageNumberWords, PdfOptions, extract_with};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -257,6 +257,27 @@ fn at(x: i64, y: i64, size: i64, text: &str) -> Vec<Operation> {
         Operation::new("Tj", vec![Object::string_literal(text)]),
         Operation::new("ET", vec![]),
     ]
+}
+
+#[test]
+fn page_number_words_come_from_the_grammars_and_reach_the_child() {
+    let mut ops = at(72, 700, 12, "Body text.");
+    ops.extend(at(290, 30, 9, "Sida 1 av 1"));
+    let bytes = save(&mut doc_with(ops));
+    // The built-in grammars have no Swedish page words: the footer is text.
+    let e = extract(&bytes).unwrap();
+    assert!(texts(&e).contains(&"Sida 1 av 1"), "{:?}", texts(&e));
+    // Given the words (as `--grammars` would), the isolated child drops it.
+    let options = PdfOptions {
+        page_numbers: PageNumberWords {
+            before: vec!["sida".into()],
+            between: vec!["av".into()],
+        },
+        ..PdfOptions::default()
+    };
+    let e = extract_with(&bytes, &options, &isolated()).unwrap();
+    let body: Vec<&str> = texts(&e).into_iter().filter(|t| !t.is_empty()).collect();
+    assert_eq!(body, ["Body text."]);
 }
 
 #[test]
@@ -543,7 +564,10 @@ fn with_extractor(exe: PathBuf, timeout_secs: u64) -> Result<Extracted, FileErro
         extractor: Some(exe),
         ..Isolation::default()
     };
-    let options = PdfOptions { timeout_secs };
+    let options = PdfOptions {
+        timeout_secs,
+        ..PdfOptions::default()
+    };
     extract_with(&hello(), &options, &iso)
 }
 

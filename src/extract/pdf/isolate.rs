@@ -16,7 +16,7 @@
 //! many bytes. The parent sends a PDF; the child answers with the JSON of a
 //! [`ChildReply`]. The child exits at end of input.
 
-use super::{ChildReply, ENV_MAX_INFLATE_MB, Isolation, PdfOptions};
+use super::{ChildReply, ENV_MAX_INFLATE_MB, ENV_PAGE_NUMBER_WORDS, Isolation, PdfOptions};
 use crate::error::FileError;
 use crate::extract::Extracted;
 use std::io::{Read, Write};
@@ -151,6 +151,7 @@ fn command(key: &WorkerKey) -> Command {
         .arg("--cpu-limit-secs")
         .arg(key.cpu_limit_secs.to_string())
         .env(ENV_MAX_INFLATE_MB, key.max_inflate_mb.to_string())
+        .env(ENV_PAGE_NUMBER_WORDS, &key.page_numbers)
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -177,6 +178,8 @@ struct WorkerKey {
     memory_limit_mb: u64,
     max_inflate_mb: u64,
     cpu_limit_secs: u64,
+    /// [`super::PageNumberWords`] as JSON.
+    page_numbers: String,
 }
 
 /// A running `referat extract-pdf --serve` child.
@@ -337,6 +340,7 @@ pub(super) fn run(
         max_inflate_mb: isolation.max_inflate_mb,
         // CPU seconds per file: a backstop should the parent die without killing the child.
         cpu_limit_secs: options.timeout_secs.saturating_add(5),
+        page_numbers: serde_json::to_string(&options.page_numbers).unwrap_or_default(),
     };
     let mut worker = match take_idle(&key) {
         Some(w) => w,

@@ -53,6 +53,7 @@ mod load;
 use super::Extracted;
 use crate::error::FileError;
 use crate::record::Issue;
+use layout::PageNumbers;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -76,17 +77,40 @@ pub const ENV_IN_PROCESS: &str = "REFERAT_PDF_IN_PROCESS";
 /// may inflate to.
 pub const ENV_MAX_INFLATE_MB: &str = "REFERAT_PDF_MAX_INFLATE_MB";
 
-/// Limits for PDF extraction.
+/// Environment variable (read by the child): the page-number words, as JSON
+/// ([`PageNumberWords`]).
+pub const ENV_PAGE_NUMBER_WORDS: &str = "REFERAT_PDF_PAGE_NUMBER_WORDS";
+
+/// Limits and words for PDF extraction.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
     /// Seconds before an extraction is stopped.
     pub timeout_secs: u64,
+    /// Words around page numbers, from the grammars
+    /// ([`crate::profile::Profiles::page_number_words`]).
+    pub page_numbers: PageNumberWords,
 }
 
 impl Default for PdfOptions {
+    /// 60 seconds, and the built-in grammars' page-number words.
     fn default() -> Self {
-        PdfOptions { timeout_secs: 60 }
+        static BUILTIN: std::sync::LazyLock<PageNumberWords> =
+            std::sync::LazyLock::new(|| crate::profile::Profiles::builtin().page_number_words());
+        PdfOptions {
+            timeout_secs: 60,
+            page_numbers: BUILTIN.clone(),
+        }
     }
+}
+
+/// The words around a page number in a running header or footer: `before`
+/// it ("Side 3") and `between` it and the page count ("3 af 12").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageNumberWords {
+    /// Words before the number.
+    pub before: Vec<String>,
+    /// Words between the number and the page count.
+    pub between: Vec<String>,
 }
 
 /// How extraction is isolated from the calling process.
@@ -176,7 +200,7 @@ pub fn extract_with(
         max_inflate: isolation.max_inflate_mb.saturating_mul(1 << 20),
     };
     if isolation.in_process {
-        return extract_in_process(bytes, limits);
+        return extract_in_process(bytes, limits, &options.page_numbers);
     }
     match isolation
         .extractor
@@ -184,15 +208,20 @@ pub fn extract_with(
         .or_else(isolate::default_extractor)
     {
         Some(exe) => isolate::run(&exe, bytes, options, isolation),
-        None => extract_in_process(bytes, limits),
+        None => extract_in_process(bytes, limits, &options.page_numbers),
     }
 }
 
 /// Extract in the calling process. Panics inside pdf-extract are caught (per
 /// page, then for the whole file), so this only fails with a typed error.
-pub fn extract_in_process(bytes: &[u8], limits: Limits) -> Result<Extracted, FileError> {
+pub fn extract_in_process(
+    bytes: &[u8],
+    limits: Limits,
+    words: &PageNumberWords,
+) -> Result<Extracted, FileError> {
+    let page_numbers = PageNumbers::new(words);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_unguarded(bytes, limits)
+        extract_unguarded(bytes, limits, &page_numbers)
     }));
     match result {
         Ok(r) => r,
@@ -204,7 +233,11 @@ pub fn extract_in_process(bytes: &[u8], limits: Limits) -> Result<Extracted, Fil
 }
 
 /// The extraction pipeline without the outer panic guard.
-fn extract_unguarded(bytes: &[u8], limits: Limits) -> Result<Extracted, FileError> {
+fn extract_unguarded(
+    bytes: &[u8],
+    limits: Limits,
+    page_numbers: &PageNumbers,
+) -> Result<Extracted, FileError> {
     let mut loaded = load::load(bytes, limits)?;
     let collected = glyphs::collect(&mut loaded);
     let mut warnings = std::mem::take(&mut loaded.warnings);
@@ -219,7 +252,7 @@ fn extract_unguarded(bytes: &[u8], limits: Limits) -> Result<Extracted, FileErro
         }
         return Err(FileError::PdfNoText);
     }
-    let (lines, furniture) = layout::rebuild(&collected.pages);
+    let (lines, furniture) = layout::rebuild(&collected.pages, page_numbers);
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(FileError::PdfNoText);
     }
@@ -293,6 +326,16 @@ impl ChildError {
     }
 }
 
+/// Page-number words for the extracting process, from
+/// [`ENV_PAGE_NUMBER_WORDS`] (else the built-in grammars').
+fn page_numbers_from_env() -> PageNumbers {
+    let words = std::env::var(ENV_PAGE_NUMBER_WORDS)
+        .ok()
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_else(|| PdfOptions::default().page_numbers);
+    PageNumbers::new(&words)
+}
+
 /// Limits for the extracting process, from [`ENV_MAX_INFLATE_MB`].
 fn limits_from_env() -> Limits {
     let mut limits = Limits::default();
@@ -310,9 +353,9 @@ const EXTRACT_STACK: usize = 64 << 20;
 
 /// Extract under a panic guard, turning a panic into `pdf-malformed`.
 /// The second value is the child exit code for a single-file run.
-fn extract_guarded(bytes: &[u8], limits: Limits) -> (ChildReply, u8) {
+fn extract_guarded(bytes: &[u8], limits: Limits, page_numbers: &PageNumbers) -> (ChildReply, u8) {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_unguarded(bytes, limits)
+        extract_unguarded(bytes, limits, page_numbers)
     })) {
         Ok(Ok(extracted)) => (ChildReply::Ok(extracted), EXIT_OK),
         Ok(Err(e)) => (ChildReply::Error(ChildError::from_error(&e)), EXIT_FAILED),
@@ -353,7 +396,7 @@ pub fn run_child(path: &Path) -> u8 {
     };
     let worker = std::thread::Builder::new()
         .stack_size(EXTRACT_STACK)
-        .spawn(move || extract_guarded(&bytes, limits));
+        .spawn(move || extract_guarded(&bytes, limits, &page_numbers_from_env()));
     let (answer, code) = match worker.map(|h| h.join()) {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(_)) => {
@@ -380,6 +423,7 @@ pub fn run_server(cpu_limit_secs: u64) -> u8 {
     let server = std::thread::Builder::new()
         .stack_size(EXTRACT_STACK)
         .spawn(move || {
+            let page_numbers = page_numbers_from_env();
             let mut input = std::io::stdin().lock();
             let mut output = std::io::stdout().lock();
             loop {
@@ -389,7 +433,7 @@ pub fn run_server(cpu_limit_secs: u64) -> u8 {
                     Err(_) => return EXIT_USAGE,
                 };
                 cpu_budget(cpu_limit_secs);
-                let (answer, _) = extract_guarded(&bytes, limits);
+                let (answer, _) = extract_guarded(&bytes, limits, &page_numbers);
                 drop(bytes);
                 let json = serde_json::to_vec(&answer).unwrap_or_default();
                 drop(answer);

@@ -13,7 +13,11 @@ type Candidate = (usize, String, i64);
 /// Remove running headers/footers (same text, digits aside, at the same
 /// place on many pages) and lone page numbers at the top or bottom. Returns
 /// the first page's removed lines, cells joined by tabs.
-pub(super) fn remove_furniture(lines: &mut [Vec<TLine>], pages: &[PageGlyphs]) -> Vec<String> {
+pub(super) fn remove_furniture(
+    lines: &mut [Vec<TLine>],
+    pages: &[PageGlyphs],
+    page_numbers: &PageNumbers,
+) -> Vec<String> {
     let n = lines.len();
     let height = |p: usize| pages.get(p).map_or(842.0, |pg| pg.height);
     let candidates: Vec<Vec<Candidate>> = lines
@@ -24,7 +28,7 @@ pub(super) fn remove_furniture(lines: &mut [Vec<TLine>], pages: &[PageGlyphs]) -
     let counts = count_pages(&candidates);
     let mut first_page = Vec::new();
     for (p, mine) in candidates.into_iter().enumerate() {
-        let drop = furniture(&lines[p], mine, &counts, n, height(p));
+        let drop = furniture(&lines[p], mine, &counts, n, height(p), page_numbers);
         for i in drop.into_iter().rev() {
             let removed = lines[p].remove(i);
             if p == 0 {
@@ -95,6 +99,7 @@ fn furniture(
     counts: &HashMap<(String, i64), usize>,
     n: usize,
     h: f64,
+    page_numbers: &PageNumbers,
 ) -> Vec<usize> {
     let needed = if n >= 3 { n.div_ceil(2).max(3) } else { 2 };
     let m = page_lines.len();
@@ -109,7 +114,7 @@ fn furniture(
             && (numbered || edge)
             && counts.get(&(k.clone(), y)).copied().unwrap_or(0) >= needed;
         let page_number =
-            edge && in_margin(&page_lines[i], h) && is_page_number(&page_lines[i].text(), n);
+            edge && in_margin(&page_lines[i], h) && page_numbers.matches(&page_lines[i].text(), n);
         if repeated || page_number {
             drop.push(i);
         }
@@ -118,24 +123,47 @@ fn furniture(
     drop
 }
 
-/// "3", "- 3 -", "Side 3", "Side 3 af 12", "Page 3 of 12". A bare number
-/// must be small enough to be a page number of a `pages`-page document
-/// (allowing for an excerpt of a longer one).
-fn is_page_number(t: &str, pages: usize) -> bool {
-    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)^[-–\s]*(?:(side|page|s\.)\s*)?(\d{1,4})(\s*(af|of|ud af)\s*\d{1,4})?[-–\s]*$",
-        )
-        .unwrap()
-    });
-    let Some(c) = RE.captures(t.trim()) else {
-        return false;
-    };
-    if c.get(1).is_some() || c.get(3).is_some() {
-        return true;
+/// Recognises a lone page number: "3", "- 3 -", and with the grammars'
+/// words "Side 3", "Side 3 af 12", "Page 3 of 12".
+#[derive(Debug)]
+pub(in crate::extract::pdf) struct PageNumbers {
+    re: regex::Regex,
+}
+
+impl PageNumbers {
+    /// The matcher for these words (matched case-insensitively, as printed).
+    pub(in crate::extract::pdf) fn new(words: &crate::extract::pdf::PageNumberWords) -> Self {
+        let any = |w: &[String]| {
+            let escaped: Vec<String> = w.iter().map(|w| regex::escape(w)).collect();
+            escaped.join("|")
+        };
+        let before = match words.before.is_empty() {
+            true => String::new(),
+            false => format!(r"(?:({})\s*)?", any(&words.before)),
+        };
+        let between = match words.between.is_empty() {
+            true => String::new(),
+            false => format!(r"(\s*({})\s*\d{{1,4}})?", any(&words.between)),
+        };
+        let pattern = format!(r"(?i)^[-–\s]*{before}(?P<n>\d{{1,4}}){between}[-–\s]*$");
+        PageNumbers {
+            re: regex::Regex::new(&pattern).expect("escaped words make a valid pattern"),
+        }
     }
-    c[2].parse::<usize>()
-        .is_ok_and(|v| v >= 1 && v <= 2 * pages + 20)
+
+    /// Whether `t` is a page number. A bare number must be small enough to
+    /// be a page number of a `pages`-page document (allowing for an excerpt
+    /// of a longer one); one with a word is always taken.
+    fn matches(&self, t: &str, pages: usize) -> bool {
+        let Some(c) = self.re.captures(t.trim()) else {
+            return false;
+        };
+        let worded = c.iter().skip(1).flatten().count() > 1;
+        worded
+            || c["n"]
+                .parse::<usize>()
+                .is_ok_and(|v| v >= 1 && v <= 2 * pages + 20)
+    }
 }
 
 #[cfg(test)]
@@ -144,10 +172,22 @@ mod tests {
 
     #[test]
     fn page_numbers_are_recognised() {
-        assert!(is_page_number("Side 3 af 12", 12));
-        assert!(is_page_number("- 4 -", 12));
-        assert!(!is_page_number("Punkt 4", 12));
-        assert!(!is_page_number("21/497", 12));
-        assert!(!is_page_number("2021", 12));
+        let words = crate::profile::Profiles::builtin().page_number_words();
+        let p = PageNumbers::new(&words);
+        assert!(p.matches("Side 3 af 12", 12));
+        assert!(
+            p.matches("page 7", 3),
+            "a worded number is taken whatever its size"
+        );
+        assert!(p.matches("- 4 -", 12));
+        assert!(!p.matches("Punkt 4", 12));
+        assert!(!p.matches("21/497", 12));
+        assert!(!p.matches("2021", 12));
+        let swedish = PageNumbers::new(&crate::extract::pdf::PageNumberWords {
+            before: vec!["sida".into()],
+            between: vec!["av".into()],
+        });
+        assert!(swedish.matches("Sida 2 av 9", 9));
+        assert!(!swedish.matches("Side 2 af 9", 9), "only the words given");
     }
 }

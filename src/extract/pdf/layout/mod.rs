@@ -35,6 +35,7 @@ mod tables;
 use super::glyphs::PageGlyphs;
 use crate::extract::Line;
 use blocks::document_blocks;
+pub(super) use furniture::PageNumbers;
 use furniture::remove_furniture;
 use lines::build_lines;
 use output::emit;
@@ -148,7 +149,10 @@ impl Stats {
 /// Rebuild the lines of a document from its pages' glyphs.
 /// Lines of the document, and the running header/footer lines left out of
 /// its first page (cells joined by `\t`).
-pub(super) fn rebuild(pages: &[PageGlyphs]) -> (Vec<Line>, Vec<String>) {
+pub(super) fn rebuild(
+    pages: &[PageGlyphs],
+    page_numbers: &PageNumbers,
+) -> (Vec<Line>, Vec<String>) {
     let (body, cell_gap) = glyph_stats(pages);
     let mut stats = Stats {
         body,
@@ -159,7 +163,7 @@ pub(super) fn rebuild(pages: &[PageGlyphs]) -> (Vec<Line>, Vec<String>) {
         heading_sizes: Vec::new(),
     };
     let mut lines: Vec<Vec<TLine>> = pages.iter().map(|p| build_lines(p, &stats)).collect();
-    let furniture = remove_furniture(&mut lines, pages);
+    let furniture = remove_furniture(&mut lines, pages, page_numbers);
     for page_lines in &mut lines {
         let ordered = reading_order(std::mem::take(page_lines));
         *page_lines = ordered;
