@@ -262,16 +262,16 @@ fn at(x: i64, y: i64, size: i64, text: &str) -> Vec<Operation> {
 #[test]
 fn page_number_words_come_from_the_grammars_and_reach_the_child() {
     let mut ops = at(72, 700, 12, "Body text.");
-    ops.extend(at(290, 30, 9, "Sida 1 av 1"));
+    ops.extend(at(290, 30, 9, "Folio 1 sur 1"));
     let bytes = save(&mut doc_with(ops));
-    // The built-in grammars have no Swedish page words: the footer is text.
+    // No built-in grammar has these words: the footer is text.
     let e = extract(&bytes).unwrap();
-    assert!(texts(&e).contains(&"Sida 1 av 1"), "{:?}", texts(&e));
+    assert!(texts(&e).contains(&"Folio 1 sur 1"), "{:?}", texts(&e));
     // Given the words (as `--grammars` would), the isolated child drops it.
     let options = PdfOptions {
         page_numbers: PageNumberWords {
-            before: vec!["sida".into()],
-            between: vec!["av".into()],
+            before: vec!["folio".into()],
+            between: vec!["sur".into()],
         },
         ..PdfOptions::default()
     };
