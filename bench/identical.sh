@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Byte-identity check for refactors: builds revision REV (default: the
-# merge base with main's first parent, i.e. HEAD~1 if not given) and the
-# working tree, runs `referat ingest` with both on the same inputs, and
-# compares records.jsonl byte for byte (manifest.jsonl too, without the
-# duration column). Exit 0 when identical, 1 with a diff summary otherwise.
+# Byte-identity check for refactors: builds revision REV (default HEAD~1)
+# and the working tree, runs `referat ingest` with both on the same inputs,
+# and compares records.jsonl byte for byte (manifest.jsonl too, without the
+# duration column). Then times both side by side: ROUNDS (default 3)
+# alternating `--force` runs each (before, after, before, after, …), and
+# prints the median wall time, CPU time and peak RSS of each. Exit 0 when
+# identical, 1 with a diff summary otherwise.
 #
-# usage: bench/identical.sh [REV] [INPUT...]
+# usage: [ROUNDS=3] bench/identical.sh [REV] [INPUT...]
 #        bench/identical.sh e578d7c                       (inputs: fixtures/)
 #        bench/identical.sh e578d7c fixtures ../shared/corpus/pdfjs
 set -euo pipefail
@@ -54,5 +56,24 @@ else
     log "manifest.jsonl DIFFERS:"
     diff "$WORK/manifest-before" "$WORK/manifest-after" | head -10 >&2 || true
     status=1
+fi
+ROUNDS=${ROUNDS:-3}
+if [ "$ROUNDS" -gt 0 ] && [ -x /usr/bin/time ]; then
+    for r in $(seq 1 "$ROUNDS"); do
+        for side in before after; do
+            (cd "$WORK" && /usr/bin/time -f "%e %U %S %M" -o "$WORK/time-$side-$r" \
+                "./$side/referat" ingest "${INPUTS[@]}" --out "$WORK/out-$side" --force --quiet 2>/dev/null)
+        done
+    done
+    for side in before after; do
+        cat "$WORK"/time-"$side"-* | awk -v side="$side" '
+            { wall[NR] = $1; cpu[NR] = $2 + $3; rss[NR] = $4 }
+            END {
+                n = asort(wall); asort(cpu); asort(rss); m = int((n + 1) / 2)
+                printf "identical: %-6s median of %d runs: wall %.2f s, CPU %.2f s, peak RSS %.1f MiB\n", side, n, wall[m], cpu[m], rss[m] / 1024
+            }' >&2
+    done
+elif [ "$ROUNDS" -gt 0 ]; then
+    log "no /usr/bin/time (Debian package time): timing skipped"
 fi
 exit $status
