@@ -2,9 +2,10 @@
 //! text) into normalized JSON records.
 //!
 //! One direction of flow: [`walk`] → [`extract`] → [`parse`] → [`tables`] →
-//! [`record`] → [`output`]; [`ingest`] drives the stages for one file, and
-//! [`batch`] runs them over a corpus in parallel, incrementally and
-//! restartably ([`journal`], [`manifest`], [`shard`], [`merge`]).
+//! [`record`]; [`ingest`] drives the stages for one file, and [`batch`] runs
+//! them over a corpus in parallel, incrementally and restartably (journal,
+//! manifest, shards, merge). Grammar knowledge lives in `grammars/*.toml`,
+//! loaded by [`profile`]. `docs/architecture.md` draws the whole.
 
 pub mod batch;
 pub mod error;

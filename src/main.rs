@@ -77,6 +77,8 @@ fn check_profile(profiles: &Profiles, name: Option<&str>) -> anyhow::Result<()> 
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
+    // This binary serves `extract-pdf`, whatever its file name.
+    referat::extract::pdf::serve_from_current_exe();
     match cli.command {
         Command::Ingest(args) => ingest(args),
         Command::Merge(args) => {

@@ -49,10 +49,25 @@ macro_rules! set_limit {
     }};
 }
 
-/// The `referat` executable to use when none was configured: the current
-/// executable when it is `referat`, else `referat` next to it or one folder
-/// up (cargo puts integration-test binaries in `target/<profile>/deps/`).
+/// The executable registered by [`super::serve_from_current_exe`].
+static REGISTERED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Register the running executable as the extraction child.
+pub(super) fn register_current_exe() {
+    if let Ok(exe) = std::env::current_exe() {
+        let _ = REGISTERED.set(exe);
+    }
+}
+
+/// The `referat` executable to use when none was configured: the running
+/// executable when the `referat` binary registered itself (whatever its
+/// file name), or when it is named `referat`; else `referat` next to it or
+/// one folder up (cargo puts integration-test binaries in
+/// `target/<profile>/deps/`).
 pub(super) fn default_extractor() -> Option<PathBuf> {
+    if let Some(exe) = REGISTERED.get() {
+        return Some(exe.clone());
+    }
     let exe = std::env::current_exe().ok()?;
     if exe.file_stem().is_some_and(|s| s == "referat") {
         return Some(exe);

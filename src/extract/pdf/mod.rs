@@ -47,6 +47,15 @@ mod glyphs;
 mod isolate;
 
 pub use isolate::shut_down_workers;
+
+/// Make the running executable the extraction child (`extract-pdf
+/// --serve`). The `referat` binary calls this at start, so that PDFs stay
+/// isolated in child processes even when the binary is installed under
+/// another name (`referat-0.2`); a program that embeds the library and
+/// does not serve `extract-pdf` must not.
+pub fn serve_from_current_exe() {
+    isolate::register_current_exe();
+}
 mod layout;
 mod load;
 
