@@ -65,13 +65,12 @@ if [ "$ROUNDS" -gt 0 ] && [ -x /usr/bin/time ]; then
                 "./$side/referat" ingest "${INPUTS[@]}" --out "$WORK/out-$side" --force --quiet 2>/dev/null)
         done
     done
+    # median COLUMN SIDE: the median of one column of /usr/bin/time's output.
+    median() { cut -d' ' -f"$1" "$WORK"/time-"$2"-* | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
     for side in before after; do
-        cat "$WORK"/time-"$side"-* | awk -v side="$side" '
-            { wall[NR] = $1; cpu[NR] = $2 + $3; rss[NR] = $4 }
-            END {
-                n = asort(wall); asort(cpu); asort(rss); m = int((n + 1) / 2)
-                printf "identical: %-6s median of %d runs: wall %.2f s, CPU %.2f s, peak RSS %.1f MiB\n", side, n, wall[m], cpu[m], rss[m] / 1024
-            }' >&2
+        cpu=$(awk '{print $2 + $3}' "$WORK"/time-"$side"-* | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+        printf 'identical: %-6s median of %s runs: wall %s s, CPU %s s, peak RSS %s KiB\n' \
+            "$side" "$ROUNDS" "$(median 1 "$side")" "$cpu" "$(median 4 "$side")" >&2
     done
 elif [ "$ROUNDS" -gt 0 ]; then
     log "no /usr/bin/time (Debian package time): timing skipped"
