@@ -10,7 +10,8 @@ Exit codes:
   0  the batch completed; files that failed are in the manifest and records
   1  with --strict: the batch completed but at least one file failed
   2  usage error, an output folder that cannot be written, or an input that
-     does not exist (the other inputs are still read and written)";
+     does not exist or is a file of a format referat does not read (the
+     other inputs are still read and written)";
 
 /// Turn folders of Danish municipal minutes and business-case catalogues
 /// (PDF or text) into normalized JSON records, one per file.

@@ -14,8 +14,9 @@ use std::process::ExitCode;
 const EXIT_OK: u8 = 0;
 /// Exit code with `--strict` when at least one file failed.
 const EXIT_FAILED_FILES: u8 = 1;
-/// Exit code for usage errors, missing inputs (also when the run went on
-/// with the others) or unwritable output.
+/// Exit code for usage errors, inputs that do not exist or are of a format
+/// referat does not read (also when the run went on with the others), or
+/// unwritable output.
 const EXIT_USAGE: u8 = 2;
 
 /// The input read when `ingest` is given none (the project's sample documents).
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
 
 /// The exit code of a completed batch.
 fn exit_code(summary: &Summary, strict: bool) -> u8 {
-    if !summary.missing_inputs.is_empty() {
+    if summary.input_errors() {
         EXIT_USAGE
     } else if strict && summary.failed() > 0 {
         EXIT_FAILED_FILES
@@ -164,6 +165,12 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
             "referat: error: input {} does not exist (the other inputs were read; \
              earlier records of files not seen were kept)",
             missing.display()
+        );
+    }
+    for unsupported in &summary.unsupported_inputs {
+        eprintln!(
+            "referat: error: input {} was not read: referat reads .pdf, .txt and .md files",
+            unsupported.display()
         );
     }
     Ok(exit_code(&summary, args.strict))

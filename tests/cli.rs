@@ -257,3 +257,36 @@ fn timeout_and_missing_default_input_say_what_is_wrong() {
     assert!(stderr.contains("no input given"), "{stderr}");
     assert!(!dir.path().join("out").exists(), "nothing is written");
 }
+
+#[test]
+fn a_file_named_directly_in_a_format_referat_does_not_read_is_an_error_for_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (page, out) = (dir.path().join("minutes.html"), dir.path().join("out"));
+    std::fs::write(&page, "<html><body><h1>Referat</h1></body></html>").unwrap();
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+
+    // Alone: nothing to read, nothing written, a message naming it.
+    let run = referat(&["ingest", &s(&page), "-q", "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("minutes.html is not a format referat reads"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    // Beside a readable file: that file is read, the run exits 2 and says why.
+    let text = dir.path().join("one.txt");
+    std::fs::write(
+        &text,
+        "REFERAT\n\nPunkt 1: Godkendelse\n\nBeslutning\nGodkendt.\n",
+    )
+    .unwrap();
+    let run = referat(&["ingest", &s(&text), &s(&page), "-q", "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("minutes.html was not read"), "{stderr}");
+    assert_eq!(records(&out).len(), 1);
+    let run_json = std::fs::read_to_string(out.join("run.json")).unwrap();
+    assert!(run_json.contains("\"unsupported_inputs\""), "{run_json}");
+}

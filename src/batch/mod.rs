@@ -48,9 +48,15 @@ use thiserror::Error;
 /// `BatchError`: they are `failed` records.
 #[derive(Debug, Error)]
 pub enum BatchError {
-    /// None of the input paths exists.
-    #[error("no input exists: {}", list(.0))]
-    MissingInputs(Vec<PathBuf>),
+    /// No input can be read: each is missing or a file of a format referat
+    /// does not read.
+    #[error("nothing to read: {}", nothing_to_read(.missing, .unsupported))]
+    NothingToRead {
+        /// Inputs that do not exist.
+        missing: Vec<PathBuf>,
+        /// Files named directly that are not .pdf, .txt or .md.
+        unsupported: Vec<PathBuf>,
+    },
     /// OUT (or a file in it) cannot be written.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -82,6 +88,21 @@ pub enum BatchError {
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
 }
+
+/// "A does not exist; B is not a .pdf, .txt or .md file".
+fn nothing_to_read(missing: &[PathBuf], unsupported: &[PathBuf]) -> String {
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("{} does not exist", list(missing)));
+    }
+    if !unsupported.is_empty() {
+        parts.push(format!("{} {UNSUPPORTED}", list(unsupported)));
+    }
+    parts.join("; ")
+}
+
+/// Why a file named directly is not read.
+const UNSUPPORTED: &str = "is not a format referat reads (.pdf, .txt, .md)";
 
 /// Paths for a message, comma-separated.
 fn list(paths: &[PathBuf]) -> String {
@@ -151,10 +172,12 @@ impl Observer for Silent {
 /// Run a batch over `inputs` into `options.out`: plan → process → commit.
 /// Returns the summary; the caller decides the exit code.
 ///
-/// Inputs that do not exist are reported to the observer and listed in
-/// [`Summary::missing_inputs`]; the run goes on with the others and keeps
-/// the earlier records of files it did not see (a mistyped input never
-/// removes records). When no input exists, nothing is written.
+/// Inputs that do not exist, and files named directly in a format referat
+/// does not read, are reported to the observer and listed in the summary
+/// ([`Summary::missing_inputs`], [`Summary::unsupported_inputs`]); the run
+/// goes on with the others and keeps the earlier records of files it did
+/// not see (a mistyped input never removes records). When no input can be
+/// read, nothing is written.
 pub fn run(
     inputs: &[PathBuf],
     profiles: &crate::profile::Profiles,
@@ -163,20 +186,30 @@ pub fn run(
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
     let (present, missing) = split_missing(inputs);
-    if present.is_empty() && !missing.is_empty() {
-        return Err(BatchError::MissingInputs(missing));
+    let (present, unsupported): (Vec<PathBuf>, Vec<PathBuf>) = present
+        .into_iter()
+        .partition(|p| p.is_dir() || crate::walk::format_of(p).is_some());
+    if present.is_empty() && !(missing.is_empty() && unsupported.is_empty()) {
+        return Err(BatchError::NothingToRead {
+            missing,
+            unsupported,
+        });
     }
     for m in &missing {
         observer.warning(&format!("input {} does not exist", m.display()));
     }
+    for u in &unsupported {
+        observer.warning(&format!("input {} {UNSUPPORTED}", u.display()));
+    }
     let out: &Path = &options.out;
     std::fs::create_dir_all(out).map_err(output_err(out))?;
     let _lock = output::lock(out)?;
+    let keep_unseen = !(missing.is_empty() && unsupported.is_empty());
     let mut summary = Summary {
         missing_inputs: missing,
+        unsupported_inputs: unsupported,
         ..Summary::default()
     };
-    let keep_unseen = !summary.missing_inputs.is_empty();
     let (plan, mut journal) = plan::plan(&present, keep_unseen, options, observer)?;
     summary.skipped = plan.skipped;
     summary.warnings = plan.warnings;

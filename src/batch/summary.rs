@@ -39,6 +39,9 @@ pub struct Summary {
     /// were kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_inputs: Vec<PathBuf>,
+    /// Files named for the run in a format referat does not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsupported_inputs: Vec<PathBuf>,
     /// Wall time of the run, in seconds.
     pub seconds: f64,
 }
@@ -60,6 +63,12 @@ impl Summary {
         }
         self.pages += u64::from(entry.pages.unwrap_or(0));
         self.tables += u64::from(entry.tables);
+    }
+
+    /// Whether an input named for the run could not be read (missing, or
+    /// of a format referat does not read).
+    pub fn input_errors(&self) -> bool {
+        !(self.missing_inputs.is_empty() && self.unsupported_inputs.is_empty())
     }
 
     /// Files whose status is `failed`.
