@@ -4,6 +4,8 @@
 // Each test binary that includes this module uses only part of it.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use referat::extract::{extract, pdf::PdfOptions};
 use referat::profile::{Profiles, TableWords};
 use referat::record::{Format, Table};
