@@ -46,10 +46,28 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("referat: error: {e:#}");
+            eprintln!("referat: error: {}", message(&e));
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: a cause whose text
+/// the message already holds (an OS error quoted by its wrapper) is not
+/// repeated.
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// The exit code of a completed batch.

@@ -51,7 +51,40 @@ fn unwritable_output_exits_2() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("referat: error:"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "x",
+        "the file is left alone"
+    );
+
+    // An OS error is printed once, not once per layer that wraps it.
+    let below_file = file.join("out");
+    let out = referat(&[
+        "ingest",
+        "fixtures/layouts",
+        "-q",
+        "-o",
+        below_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+}
+
+#[test]
+fn a_completed_run_and_merge_leave_no_lock_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let merged = dir.path().join("merged");
+    let (out_s, merged_s) = (out.to_str().unwrap(), merged.to_str().unwrap());
+    assert_eq!(code(&["ingest", "fixtures/layouts", "-q", "-o", out_s]), 0);
+    assert!(out.join("records.jsonl").exists());
+    assert!(!out.join(".lock").exists(), "ingest left .lock behind");
+    assert_eq!(code(&["merge", out_s, "-q", "--out", merged_s]), 0);
+    assert!(merged.join("records.jsonl").exists());
+    assert!(!merged.join(".lock").exists(), "merge left .lock behind");
 }
 
 #[test]

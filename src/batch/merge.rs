@@ -26,8 +26,7 @@ pub fn merge(
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
     let fingerprint = check_outputs(outs, observer)?;
-    std::fs::create_dir_all(target).map_err(output_err(target))?;
-    let _lock = output::lock(target)?;
+    let _lock = output::open_out(target)?;
     // A journal in the target belongs to a run whose records are replaced now.
     let stale = target.join(journal::JOURNAL_FILE);
     if stale.exists() {

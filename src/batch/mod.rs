@@ -73,6 +73,11 @@ pub enum BatchError {
         /// Cause.
         source: std::io::Error,
     },
+    /// OUT names a file, not a folder.
+    #[error(
+        "the output {0} is a file, not a folder (--out names the folder to write records.jsonl into)"
+    )]
+    OutIsFile(PathBuf),
     /// Another referat run holds OUT.
     #[error("{0} is in use by another referat run")]
     Locked(PathBuf),
@@ -202,8 +207,7 @@ pub fn run(
         observer.warning(&format!("input {} {UNSUPPORTED}", u.display()));
     }
     let out: &Path = &options.out;
-    std::fs::create_dir_all(out).map_err(output_err(out))?;
-    let _lock = output::lock(out)?;
+    let _lock = output::open_out(out)?;
     let keep_unseen = !(missing.is_empty() && unsupported.is_empty());
     let mut summary = Summary {
         missing_inputs: missing,

@@ -17,14 +17,59 @@ pub const RECORDS_FILE: &str = "records.jsonl";
 /// Name of the lock file that keeps two runs out of one OUT.
 pub const LOCK_FILE: &str = ".lock";
 
-/// Hold the lock on OUT for the lifetime of the returned file.
-pub(super) fn lock(out: &Path) -> Result<File, BatchError> {
+/// The lock on an output folder: held while the value lives; the lock file
+/// is removed when it is dropped (before the lock is released), so a
+/// finished run leaves no `.lock` behind.
+pub(super) struct OutLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Create OUT if needed (an existing file named OUT is an error) and take
+/// its lock.
+pub(super) fn open_out(out: &Path) -> Result<OutLock, BatchError> {
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+        return Err(BatchError::OutIsFile(out.to_path_buf()));
+    }
+    std::fs::create_dir_all(out).map_err(output_err(out))?;
+    lock(out)
+}
+
+/// Take the lock on OUT. A lock file removed by the run that held it while
+/// this one waited is not a lock: the file is opened again until the locked
+/// file is the one at the path.
+fn lock(out: &Path) -> Result<OutLock, BatchError> {
     let path = out.join(LOCK_FILE);
-    let file = File::create(&path).map_err(output_err(&path))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::Locked(out.to_path_buf())),
-        Err(std::fs::TryLockError::Error(e)) => Err(BatchError::Output { path, source: e }),
+    loop {
+        let file = File::create(&path).map_err(output_err(&path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(BatchError::Locked(out.to_path_buf()));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(BatchError::Output { path, source: e });
+            }
+        }
+        if same_file(&file, &path) {
+            return Ok(OutLock { file, path });
+        }
+    }
+}
+
+/// Whether `path` still names the open `file`.
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 
