@@ -13,6 +13,16 @@ Exit codes:
      does not exist or is a file of a format referat does not read (the
      other inputs are still read and written)";
 
+/// Exit codes of `referat text`.
+const TEXT_EXIT_CODES: &str = "\
+With several files, each file's text follows a line \"==> FILE <==\".
+
+Exit codes:
+  0  every file's text was printed
+  1  the text of at least one file could not be extracted (its error code is
+     printed; the other files are printed)
+  2  usage error, or a file that cannot be read or is not .pdf, .txt or .md";
+
 /// Turn folders of Danish municipal minutes and business-case catalogues
 /// (PDF or text) into normalized JSON records, one per file.
 #[derive(Debug, Parser)]
@@ -46,6 +56,11 @@ x.tmp) and other formats are skipped and counted in the summary.",
     Merge(MergeArgs),
     /// Print the JSON Schema of a record.
     Schema,
+    /// Print the text referat extracts from files, as `pdftotext` would: a
+    /// newline after each line, table cells separated by tabs, a form feed
+    /// after each page (running headers, footers and page numbers left out).
+    #[command(after_help = TEXT_EXIT_CODES)]
+    Text(TextArgs),
     /// Print the lines the parser sees in a file: page, line, heading level,
     /// bold, and the text (table cells separated by " | ").
     #[command(after_help = EXIT_CODES)]
@@ -123,6 +138,18 @@ pub struct InspectArgs {
     /// Read the file with this profile instead of detecting the layout.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+}
+
+/// Options of `referat text`.
+#[derive(Debug, clap::Args)]
+pub struct TextArgs {
+    /// .pdf, .txt or .md files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Folder of grammar profiles (*.toml), whose page-number words are used.
+    /// Default: ./grammars if present, else the built-in profiles.
+    #[arg(long, value_name = "DIR")]
+    pub grammars: Option<PathBuf>,
 }
 
 /// Options of `referat merge`.

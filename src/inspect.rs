@@ -1,8 +1,9 @@
-//! `referat lines` and `referat explain`: what the parser sees in a file and
-//! what it decides, for people who write grammar profiles.
+//! `referat text`, `referat lines` and `referat explain`: the text referat
+//! extracted from a file, what the parser sees in it and what it decides,
+//! for users who compare with `pdftotext` and people who write grammar
+//! profiles.
 
 use crate::extract::{self, Extracted, Line};
-use crate::ingest;
 use crate::parse::{self, Document};
 use crate::profile::Profiles;
 use crate::record::Item;
@@ -35,17 +36,27 @@ pub enum InspectError {
     },
 }
 
-/// Extract a file's lines as `ingest` would.
-pub fn read(path: &Path) -> Result<Extracted, InspectError> {
+/// Extract a file's lines as `ingest` would with these `profiles` (their
+/// page-number words leave page numbers out of PDFs).
+pub fn read(path: &Path, profiles: &Profiles) -> Result<Extracted, InspectError> {
     let name = walk::path_to_string(path);
     let format = walk::format_of(path).ok_or_else(|| InspectError::Format(name.clone()))?;
     let bytes = std::fs::read(path).map_err(|source| InspectError::Read {
         path: name.clone(),
         source,
     })?;
-    let options = ingest::Options::default();
-    extract::extract(&bytes, format, &options.pdf)
+    let options = extract::pdf::PdfOptions {
+        page_numbers: profiles.page_number_words(),
+        ..extract::pdf::PdfOptions::default()
+    };
+    extract::extract(&bytes, format, &options)
         .map_err(|source| InspectError::Extract { path: name, source })
+}
+
+/// The extracted text as `pdftotext` writes it: a newline after each line,
+/// table cells separated by tabs, a form feed after each page.
+pub fn text_report(extracted: &Extracted) -> String {
+    extract::plain_text(&extracted.lines, extracted.pages)
 }
 
 /// One line a row: page, line number, heading level, bold, text (cells " | ").

@@ -3,8 +3,8 @@
 mod cli;
 
 use clap::Parser;
-use cli::IngestArgs;
 use cli::{Cli, Command};
+use cli::{IngestArgs, TextArgs};
 use referat::batch::{self, BatchOptions, Mode, Progress, Summary};
 use referat::{ingest, profile::Profiles};
 use std::path::PathBuf;
@@ -108,24 +108,27 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(exit_code(&summary, args.strict))
         }
+        Command::Text(args) => text(&args),
         Command::Lines(args) => {
-            let extracted = referat::inspect::read(&args.file)?;
-            print!("{}", referat::inspect::lines_report(&extracted));
+            let profiles = Profiles::locate(args.grammars.as_deref())?;
+            let extracted = referat::inspect::read(&args.file, &profiles)?;
+            print_out(&referat::inspect::lines_report(&extracted))?;
             Ok(EXIT_OK)
         }
         Command::Explain(args) => {
             let profiles = Profiles::locate(args.grammars.as_deref())?;
             check_profile(&profiles, args.profile.as_deref())?;
-            let extracted = referat::inspect::read(&args.file)?;
-            print!(
-                "{}",
-                referat::inspect::explain_report(&extracted, &profiles, args.profile.as_deref())
-            );
+            let extracted = referat::inspect::read(&args.file, &profiles)?;
+            print_out(&referat::inspect::explain_report(
+                &extracted,
+                &profiles,
+                args.profile.as_deref(),
+            ))?;
             Ok(EXIT_OK)
         }
         Command::Schema => {
             let schema = schemars::schema_for!(referat::record::Record);
-            println!("{}", serde_json::to_string_pretty(&schema)?);
+            print_out(&(serde_json::to_string_pretty(&schema)? + "\n"))?;
             Ok(EXIT_OK)
         }
         Command::ExtractPdf {
@@ -136,6 +139,46 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Some(path) if !serve => referat::extract::pdf::run_child(&path),
             _ => referat::extract::pdf::run_server(cpu_limit_secs),
         }),
+    }
+}
+
+/// `referat text`: each file's extracted text on standard output; a file
+/// that fails is reported and the others are still printed.
+fn text(args: &TextArgs) -> anyhow::Result<u8> {
+    use referat::inspect::{InspectError, read, text_report};
+    let profiles = Profiles::locate(args.grammars.as_deref())?;
+    let mut code = EXIT_OK;
+    for file in &args.files {
+        if args.files.len() > 1 {
+            print_out(&format!("==> {} <==\n", file.display()))?;
+        }
+        match read(file, &profiles) {
+            Ok(extracted) => print_out(&text_report(&extracted))?,
+            Err(e) => {
+                eprintln!("referat: error: {e}");
+                let failed = matches!(e, InspectError::Extract { .. });
+                code = code.max(if failed {
+                    EXIT_FAILED_FILES
+                } else {
+                    EXIT_USAGE
+                });
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// Write to standard output; a reader that went away (`| head`) is not an
+/// error.
+fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_OK.into()),
+        r => r,
     }
 }
 

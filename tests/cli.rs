@@ -323,3 +323,35 @@ fn a_file_named_directly_in_a_format_referat_does_not_read_is_an_error_for_that_
     let run_json = std::fs::read_to_string(out.join("run.json")).unwrap();
     assert!(run_json.contains("\"unsupported_inputs\""), "{run_json}");
 }
+
+#[test]
+fn text_prints_each_page_ended_by_a_form_feed_and_reports_failures() {
+    let pdf = "fixtures/000_edc65fd12b26e6d5.pdf";
+    let out = referat(&["text", pdf]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The seed has 7 pages (`pdfinfo`), and pdftotext prints 7 form feeds.
+    assert_eq!(text.matches('\x0c').count(), 7, "one form feed per page");
+    assert!(text.ends_with('\x0c'));
+    let page_2 = text.split('\x0c').nth(1).unwrap();
+    // pdftotext shows page 2 starting with this item too.
+    assert!(page_2.trim_start().starts_with("Punkt 6: Godkendelse af centernavne"), "{page_2}");
+    // Text input: the form feeds it had (8 in this file), no others.
+    for (file, feeds) in [("acadre-da.txt", 8), ("board-minutes-en.txt", 0)] {
+        let txt = referat(&["text", &format!("fixtures/layouts/{file}")]);
+        assert_eq!(txt.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&txt.stdout);
+        assert_eq!(text.matches('\x0c').count(), feeds, "{file}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.pdf");
+    std::fs::write(&broken, b"%PDF-1.4\nnot really\n").unwrap();
+    let out = referat(&["text", broken.to_str().unwrap(), pdf]);
+    assert_eq!(out.status.code(), Some(1), "a file that cannot be extracted");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("==> {pdf} <==")), "the other file is printed");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[pdf-malformed]"));
+    let out = referat(&["text", "no/such/file.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -63,6 +63,34 @@ pub struct Extracted {
     pub furniture: Vec<String>,
 }
 
+/// The lines as plain text, the way `pdftotext` writes it: a newline after
+/// every line, table cells separated by tabs, and a form feed where a page
+/// ends (PDF: after each of `pages` pages, empty ones too; text input: where
+/// the file had one).
+pub fn plain_text(lines: &[Line], pages: Option<u32>) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+    let mut page = 1;
+    for l in lines {
+        if let Some(p) = l.page {
+            while page < p {
+                out.push('\x0c');
+                page += 1;
+            }
+        } else if l.page_break {
+            out.push('\x0c');
+        }
+        out.push_str(&l.text);
+        out.push('\n');
+    }
+    if let Some(n) = pages {
+        while page <= n {
+            out.push('\x0c');
+            page += 1;
+        }
+    }
+    out
+}
+
 /// Extract a file's lines, dispatching on its format.
 pub fn extract(
     bytes: &[u8],

@@ -250,13 +250,12 @@ fn structural(line: &Line, profile: &Profile) -> bool {
         })
 }
 
-/// Every line's text, for a document no profile could read.
+/// Every line's text, for a document no profile could read: pages
+/// separated by form feeds, as in `referat text`.
 fn full_text(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut text = crate::extract::plain_text(lines, None);
+    text.pop();
+    text
 }
 
 /// The family a profile reads, deciding per document for the generic profile.

@@ -53,6 +53,15 @@ impl PdfBuilder {
         name
     }
 
+    /// The object of the font named `name` (for a page or form that lists
+    /// its own resources).
+    pub fn font_ref(&self, name: &str) -> Object {
+        self.fonts
+            .get(name.as_bytes())
+            .expect("font was added")
+            .clone()
+    }
+
     /// Adds an object (a stream, a descendant font, …) and returns its id.
     pub fn object(&mut self, object: impl Into<Object>) -> lopdf::ObjectId {
         self.doc.add_object(object)
