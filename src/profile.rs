@@ -6,7 +6,7 @@
 //! may name a `base` profile whose sections it inherits key by key.
 
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -603,12 +603,20 @@ fn compile_shapes(name: &str, patterns: &[String]) -> Result<Option<regex::Regex
         r"(?:^|[^\w/.-])({})(?:$|[^\w/.-]|\.(?:[^\w]|$))",
         alternatives.join("|")
     );
-    regex::Regex::new(&source)
-        .map(Some)
-        .map_err(|e| ProfileError::Invalid {
-            name: name.into(),
-            message: format!("items.case_number_patterns: {e}"),
-        })
+    // Profiles inherit their shapes from one base, and a Unicode-aware
+    // regex takes milliseconds to compile: compile each source once.
+    static COMPILED: std::sync::LazyLock<std::sync::Mutex<HashMap<String, regex::Regex>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(re) = compiled.get(&source) {
+        return Ok(Some(re.clone()));
+    }
+    let re = regex::Regex::new(&source).map_err(|e| ProfileError::Invalid {
+        name: name.into(),
+        message: format!("items.case_number_patterns: {e}"),
+    })?;
+    compiled.insert(source, re.clone());
+    Ok(Some(re))
 }
 
 /// Merge a profile over its base chain.

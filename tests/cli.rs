@@ -335,7 +335,12 @@ fn text_prints_each_page_ended_by_a_form_feed_and_reports_failures() {
     assert!(text.ends_with('\x0c'));
     let page_2 = text.split('\x0c').nth(1).unwrap();
     // pdftotext shows page 2 starting with this item too.
-    assert!(page_2.trim_start().starts_with("Punkt 6: Godkendelse af centernavne"), "{page_2}");
+    assert!(
+        page_2
+            .trim_start()
+            .starts_with("Punkt 6: Godkendelse af centernavne"),
+        "{page_2}"
+    );
     // Text input: the form feeds it had (8 in this file), no others.
     for (file, feeds) in [("acadre-da.txt", 8), ("board-minutes-en.txt", 0)] {
         let txt = referat(&["text", &format!("fixtures/layouts/{file}")]);
@@ -348,9 +353,16 @@ fn text_prints_each_page_ended_by_a_form_feed_and_reports_failures() {
     let broken = dir.path().join("broken.pdf");
     std::fs::write(&broken, b"%PDF-1.4\nnot really\n").unwrap();
     let out = referat(&["text", broken.to_str().unwrap(), pdf]);
-    assert_eq!(out.status.code(), Some(1), "a file that cannot be extracted");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a file that cannot be extracted"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains(&format!("==> {pdf} <==")), "the other file is printed");
+    assert!(
+        stdout.contains(&format!("==> {pdf} <==")),
+        "the other file is printed"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("[pdf-malformed]"));
     let out = referat(&["text", "no/such/file.pdf"]);
     assert_eq!(out.status.code(), Some(2));
