@@ -212,3 +212,55 @@ fn text_in_an_unreadable_font_is_left_out_not_shown_in_the_font_before() {
     assert_eq!(body(&e), ["Dagsorden"]);
     assert_eq!(e.warnings[0].code, "pdf-font-unreadable");
 }
+
+// ---------------------------------------------------------------------------
+// Line-end hyphens
+
+#[test]
+fn break_hyphens_go_and_compound_hyphens_stay() {
+    let mut pdf = PdfBuilder::new();
+    let f = pdf.standard_font("Helvetica");
+    let lines = [
+        "Udvalget godkendte en samlet bevilling på i alt 250.000 kro-",
+        "ner til dækning af de forventede og de an-",
+        "lægsomkostninger, der følger af de ikke-",
+        "planlagte opgaver, som Sundheds-",
+        "og Omsorgsudvalget har søgt om hos EU-",
+        "midler til at sænke CO2-",
+        "udledningen, og de nye it-",
+        "systemer skal have en control-",
+        "flow analyse, hvor control-flow er beskrevet.",
+    ];
+    pdf.page(text_lines(&f, 72.0, 760.0, 10.0, 12.0, &lines));
+    let e = extract(&pdf.build()).unwrap();
+    assert_eq!(
+        body(&e),
+        [
+            "Udvalget godkendte en samlet bevilling på i alt 250.000 kroner til dækning af de \
+             forventede og de anlægsomkostninger, der følger af de ikke-planlagte opgaver, som \
+             Sundheds- og Omsorgsudvalget har søgt om hos EU-midler til at sænke \
+             CO2-udledningen, og de nye it-systemer skal have en control-flow analyse, hvor \
+             control-flow er beskrevet."
+        ]
+    );
+}
+
+#[test]
+fn hyphen_words_come_from_the_options_and_reach_the_child() {
+    let mut pdf = PdfBuilder::new();
+    let f = pdf.standard_font("Helvetica");
+    let lines = [
+        "Beslutningen om de ikke-",
+        "planlagte udgifter blev taget af udvalget.",
+    ];
+    pdf.page(text_lines(&f, 72.0, 760.0, 10.0, 12.0, &lines));
+    let bytes = pdf.build();
+    let mut options = PdfOptions::default();
+    assert!(options.hyphens.keep_after.contains(&"ikke".to_string()));
+    options.hyphens.keep_after.clear();
+    let e = extract_with(&bytes, &options, &isolated()).unwrap();
+    assert_eq!(
+        body(&e),
+        ["Beslutningen om de ikkeplanlagte udgifter blev taget af udvalget."]
+    );
+}
