@@ -264,3 +264,87 @@ fn hyphen_words_come_from_the_options_and_reach_the_child() {
         ["Beslutningen om de ikkeplanlagte udgifter blev taget af udvalget."]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Running headers and footers on short documents
+
+/// `count` body lines (10 pt, 12 pt apart) from `y` down, different on each page.
+fn body_lines(page: usize, y: f64, count: usize, font: &str) -> Vec<lopdf::content::Operation> {
+    let lines: Vec<String> = (1..=count)
+        .map(|i| format!("Side {page} linje {i} handler om sagens forløb og økonomi"))
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    text_lines(font, 72.0, y, 10.0, 12.0, &refs)
+}
+
+#[test]
+fn headings_and_signature_lines_repeated_on_two_pages_are_content() {
+    let mut pdf = PdfBuilder::new();
+    let f = pdf.standard_font("Helvetica");
+    let bold = pdf.standard_font("Helvetica-Bold");
+    for p in 1..=2 {
+        // A heading at the top of each page, larger than the body text.
+        let mut ops = text_at(&bold, 72.0, 770.0, 12.0, &format!("Punkt {p}: Orientering"));
+        ops.extend(body_lines(p, 740.0, 53, &f));
+        // A signature line that goes on the text, as the page's last line.
+        ops.extend(text_at(
+            &f,
+            72.0,
+            740.0 - 53.0 * 12.0,
+            10.0,
+            "Underskrift: ______________",
+        ));
+        pdf.page(ops);
+    }
+    let e = extract(&pdf.build()).unwrap();
+    let lines = body(&e);
+    let count = |t: &str| lines.iter().map(|l| l.matches(t).count()).sum::<usize>();
+    assert!(
+        lines.contains(&"Punkt 1: Orientering".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"Punkt 2: Orientering".to_string()),
+        "{lines:?}"
+    );
+    assert_eq!(count("Underskrift: ______________"), 2, "{lines:?}");
+}
+
+#[test]
+fn on_three_pages_real_furniture_goes_and_a_repeated_form_line_stays() {
+    let mut pdf = PdfBuilder::new();
+    let f = pdf.standard_font("Helvetica");
+    let small = pdf.standard_font("Helvetica");
+    for p in 1..=3 {
+        // A running header in body size, well apart from the text.
+        let mut ops = text_at(
+            &f,
+            72.0,
+            810.0,
+            10.0,
+            "Økonomiudvalget – referat 12. maj 2023",
+        );
+        // A line of the form, repeated on every page, that the text follows.
+        ops.extend(text_at(
+            &f,
+            72.0,
+            770.0,
+            10.0,
+            "Ansøgning om tilskud 2024 (fortsat)",
+        ));
+        ops.extend(body_lines(p, 758.0, 5, &f));
+        ops.extend(text_at(&small, 290.0, 30.0, 8.0, &format!("Side {p} af 3")));
+        pdf.page(ops);
+    }
+    let e = extract(&pdf.build()).unwrap();
+    let lines = body(&e);
+    let count = |t: &str| lines.iter().map(|l| l.matches(t).count()).sum::<usize>();
+    assert_eq!(count("Ansøgning om tilskud 2024 (fortsat)"), 3, "{lines:?}");
+    assert_eq!(count("Økonomiudvalget"), 0, "{lines:?}");
+    assert_eq!(count("af 3"), 0, "{lines:?}");
+    assert_eq!(count("sagens forløb"), 15, "{lines:?}");
+    assert_eq!(
+        e.furniture,
+        ["Økonomiudvalget – referat 12. maj 2023", "Side 1 af 3"]
+    );
+}
