@@ -9,7 +9,8 @@
 //! - the part before it keeps its hyphen in compounds (the grammars'
 //!   `keep_hyphen_after`: "ikke-planlagte", "it-systemer") or is one letter
 //!   ("e-mail");
-//! - the document writes the hyphenated form elsewhere ("control-flow").
+//! - the document writes the hyphenated form elsewhere ("control-flow");
+//! - it is part of an address or a path (a `/` or `@` in the word).
 //!
 //! A hyphen next to a capital or a digit ("EU-midler", "CO2-udledning",
 //! "Nord-Amerika") stays, without a space.
@@ -98,7 +99,13 @@ impl Dehyphenator {
         }
         let lower_both = left.chars().last().is_some_and(char::is_lowercase)
             && right.chars().next().is_some_and(char::is_lowercase);
+        // An address or a path ("github.com/x/linehaul-cloud-function").
+        let address = stem
+            .rsplit(char::is_whitespace)
+            .next()
+            .is_some_and(|t| t.contains(['/', '@']));
         let keeps = left.chars().count() < 2
+            || address
             || self.keep_after.contains(&left.to_lowercase())
             || self
                 .hyphenated
@@ -145,6 +152,10 @@ mod tests {
         assert_eq!(r.join("e-", "mail"), "e-mail");
         assert_eq!(r.join("budget -", "ramme"), "budget - ramme");
         assert_eq!(r.join("-", "x"), "- x");
+        assert_eq!(
+            r.join("se github.com/a/line-", "haul"),
+            "se github.com/a/line-haul"
+        );
     }
 
     #[test]
