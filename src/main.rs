@@ -202,6 +202,7 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
             pdf: referat::extract::pdf::PdfOptions {
                 timeout_secs: args.timeout,
                 page_numbers: profiles.page_number_words(),
+                hyphens: profiles.hyphen_words(),
             },
             profile: args.profile.clone(),
         },

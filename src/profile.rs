@@ -477,6 +477,10 @@ pub struct TextWords {
     /// Words after a hyphen that show it is a real compound hyphen ("og", "eller").
     #[serde(default)]
     pub compound_joiners: Vec<String>,
+    /// Words that keep their hyphen before the rest of a compound, also at
+    /// a line break ("ikke-" + "planlagte" → "ikke-planlagte").
+    #[serde(default)]
+    pub keep_hyphen_after: Vec<String>,
     /// Month names, January first, for dates written in words.
     #[serde(default)]
     pub months: Vec<String>,
@@ -530,6 +534,24 @@ impl Profiles {
                     words.between.push(w.clone());
                 }
             }
+        }
+        words
+    }
+
+    /// The line-end hyphen words of every profile, for the PDF extractor
+    /// (which runs before a profile is chosen); in order, without repeats.
+    pub fn hyphen_words(&self) -> crate::extract::HyphenWords {
+        let mut words = crate::extract::HyphenWords::default();
+        let add = |list: &mut Vec<String>, from: &[String]| {
+            for w in from {
+                if !list.contains(w) {
+                    list.push(w.clone());
+                }
+            }
+        };
+        for t in self.profiles.iter().map(|p| &p.text) {
+            add(&mut words.keep_after, &t.keep_hyphen_after);
+            add(&mut words.joiners, &t.compound_joiners);
         }
         words
     }

@@ -4,8 +4,12 @@
 //! cells separated by `\t`, paragraph breaks as empty lines, ticked boxes as
 //! `☒` and empty boxes as `☐`, headings marked. The parser never sees bytes.
 
+mod hyphens;
 pub mod pdf;
 mod text;
+
+pub(crate) use hyphens::Dehyphenator;
+pub use hyphens::HyphenWords;
 
 pub use text::extract as extract_text;
 

@@ -16,7 +16,9 @@
 //! many bytes. The parent sends a PDF; the child answers with the JSON of a
 //! [`ChildReply`]. The child exits at end of input.
 
-use super::{ChildReply, ENV_MAX_INFLATE_MB, ENV_PAGE_NUMBER_WORDS, Isolation, PdfOptions};
+use super::{
+    ChildReply, ENV_HYPHEN_WORDS, ENV_MAX_INFLATE_MB, ENV_PAGE_NUMBER_WORDS, Isolation, PdfOptions,
+};
 use crate::error::FileError;
 use crate::extract::Extracted;
 use std::io::{Read, Write};
@@ -167,6 +169,7 @@ fn command(key: &WorkerKey) -> Command {
         .arg(key.cpu_limit_secs.to_string())
         .env(ENV_MAX_INFLATE_MB, key.max_inflate_mb.to_string())
         .env(ENV_PAGE_NUMBER_WORDS, &key.page_numbers)
+        .env(ENV_HYPHEN_WORDS, &key.hyphens)
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -195,6 +198,8 @@ struct WorkerKey {
     cpu_limit_secs: u64,
     /// [`super::PageNumberWords`] as JSON.
     page_numbers: String,
+    /// [`super::HyphenWords`] as JSON.
+    hyphens: String,
 }
 
 /// A running `referat extract-pdf --serve` child.
@@ -356,6 +361,7 @@ pub(super) fn run(
         // CPU seconds per file: a backstop should the parent die without killing the child.
         cpu_limit_secs: options.timeout_secs.saturating_add(5),
         page_numbers: serde_json::to_string(&options.page_numbers).unwrap_or_default(),
+        hyphens: serde_json::to_string(&options.hyphens).unwrap_or_default(),
     };
     let mut worker = match take_idle(&key) {
         Some(w) => w,

@@ -61,6 +61,7 @@ mod load;
 
 use super::Extracted;
 use crate::error::FileError;
+pub use crate::extract::HyphenWords;
 use crate::record::Issue;
 use layout::PageNumbers;
 use serde::{Deserialize, Serialize};
@@ -90,6 +91,10 @@ pub const ENV_MAX_INFLATE_MB: &str = "REFERAT_PDF_MAX_INFLATE_MB";
 /// ([`PageNumberWords`]).
 pub const ENV_PAGE_NUMBER_WORDS: &str = "REFERAT_PDF_PAGE_NUMBER_WORDS";
 
+/// Environment variable (read by the child): the words of the line-end
+/// hyphen rule, as JSON ([`HyphenWords`]).
+pub const ENV_HYPHEN_WORDS: &str = "REFERAT_PDF_HYPHEN_WORDS";
+
 /// Limits and words for PDF extraction.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
@@ -98,16 +103,23 @@ pub struct PdfOptions {
     /// Words around page numbers, from the grammars
     /// ([`crate::profile::Profiles::page_number_words`]).
     pub page_numbers: PageNumberWords,
+    /// Words of the line-end hyphen rule, from the grammars
+    /// ([`crate::profile::Profiles::hyphen_words`]).
+    pub hyphens: HyphenWords,
 }
 
 impl Default for PdfOptions {
-    /// 60 seconds, and the built-in grammars' page-number words.
+    /// 60 seconds, and the built-in grammars' page-number and hyphen words.
     fn default() -> Self {
-        static BUILTIN: std::sync::LazyLock<PageNumberWords> =
-            std::sync::LazyLock::new(|| crate::profile::Profiles::builtin().page_number_words());
+        static BUILTIN: std::sync::LazyLock<(PageNumberWords, HyphenWords)> =
+            std::sync::LazyLock::new(|| {
+                let profiles = crate::profile::Profiles::builtin();
+                (profiles.page_number_words(), profiles.hyphen_words())
+            });
         PdfOptions {
             timeout_secs: 60,
-            page_numbers: BUILTIN.clone(),
+            page_numbers: BUILTIN.0.clone(),
+            hyphens: BUILTIN.1.clone(),
         }
     }
 }
@@ -209,7 +221,7 @@ pub fn extract_with(
         max_inflate: isolation.max_inflate_mb.saturating_mul(1 << 20),
     };
     if isolation.in_process {
-        return extract_in_process(bytes, limits, &options.page_numbers);
+        return extract_in_process(bytes, limits, options);
     }
     match isolation
         .extractor
@@ -217,20 +229,21 @@ pub fn extract_with(
         .or_else(isolate::default_extractor)
     {
         Some(exe) => isolate::run(&exe, bytes, options, isolation),
-        None => extract_in_process(bytes, limits, &options.page_numbers),
+        None => extract_in_process(bytes, limits, options),
     }
 }
 
 /// Extract in the calling process. Panics inside pdf-extract are caught (per
 /// page, then for the whole file), so this only fails with a typed error.
+/// Only the words of `options` are used.
 pub fn extract_in_process(
     bytes: &[u8],
     limits: Limits,
-    words: &PageNumberWords,
+    options: &PdfOptions,
 ) -> Result<Extracted, FileError> {
-    let page_numbers = PageNumbers::new(words);
+    let words = LayoutWords::new(&options.page_numbers, &options.hyphens);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_unguarded(bytes, limits, &page_numbers)
+        extract_unguarded(bytes, limits, &words)
     }));
     match result {
         Ok(r) => r,
@@ -245,7 +258,7 @@ pub fn extract_in_process(
 fn extract_unguarded(
     bytes: &[u8],
     limits: Limits,
-    page_numbers: &PageNumbers,
+    words: &LayoutWords,
 ) -> Result<Extracted, FileError> {
     let mut loaded = load::load(bytes, limits)?;
     let collected = glyphs::collect(&mut loaded);
@@ -261,7 +274,7 @@ fn extract_unguarded(
         }
         return Err(FileError::PdfNoText);
     }
-    let (lines, furniture) = layout::rebuild(&collected.pages, page_numbers);
+    let (lines, furniture) = layout::rebuild(&collected.pages, &words.page_numbers, &words.hyphens);
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(FileError::PdfNoText);
     }
@@ -335,14 +348,32 @@ impl ChildError {
     }
 }
 
-/// Page-number words for the extracting process, from
-/// [`ENV_PAGE_NUMBER_WORDS`] (else the built-in grammars').
-fn page_numbers_from_env() -> PageNumbers {
-    let words = std::env::var(ENV_PAGE_NUMBER_WORDS)
-        .ok()
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_else(|| PdfOptions::default().page_numbers);
-    PageNumbers::new(&words)
+/// The grammars' words the layout uses, ready to match.
+struct LayoutWords {
+    page_numbers: PageNumbers,
+    hyphens: crate::extract::Dehyphenator,
+}
+
+impl LayoutWords {
+    fn new(page_numbers: &PageNumberWords, hyphens: &HyphenWords) -> Self {
+        LayoutWords {
+            page_numbers: PageNumbers::new(page_numbers),
+            hyphens: crate::extract::Dehyphenator::new(hyphens),
+        }
+    }
+
+    /// The words for the extracting process, from [`ENV_PAGE_NUMBER_WORDS`]
+    /// and [`ENV_HYPHEN_WORDS`] (else the built-in grammars').
+    fn from_env() -> Self {
+        fn json<T: serde::de::DeserializeOwned>(var: &str) -> Option<T> {
+            serde_json::from_str(&std::env::var(var).ok()?).ok()
+        }
+        let defaults = PdfOptions::default();
+        LayoutWords::new(
+            &json(ENV_PAGE_NUMBER_WORDS).unwrap_or(defaults.page_numbers),
+            &json(ENV_HYPHEN_WORDS).unwrap_or(defaults.hyphens),
+        )
+    }
 }
 
 /// Limits for the extracting process, from [`ENV_MAX_INFLATE_MB`].
@@ -362,9 +393,9 @@ const EXTRACT_STACK: usize = 64 << 20;
 
 /// Extract under a panic guard, turning a panic into `pdf-malformed`.
 /// The second value is the child exit code for a single-file run.
-fn extract_guarded(bytes: &[u8], limits: Limits, page_numbers: &PageNumbers) -> (ChildReply, u8) {
+fn extract_guarded(bytes: &[u8], limits: Limits, words: &LayoutWords) -> (ChildReply, u8) {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_unguarded(bytes, limits, page_numbers)
+        extract_unguarded(bytes, limits, words)
     })) {
         Ok(Ok(extracted)) => (ChildReply::Ok(extracted), EXIT_OK),
         Ok(Err(e)) => (ChildReply::Error(ChildError::from_error(&e)), EXIT_FAILED),
@@ -405,7 +436,7 @@ pub fn run_child(path: &Path) -> u8 {
     };
     let worker = std::thread::Builder::new()
         .stack_size(EXTRACT_STACK)
-        .spawn(move || extract_guarded(&bytes, limits, &page_numbers_from_env()));
+        .spawn(move || extract_guarded(&bytes, limits, &LayoutWords::from_env()));
     let (answer, code) = match worker.map(|h| h.join()) {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(_)) => {
@@ -432,7 +463,7 @@ pub fn run_server(cpu_limit_secs: u64) -> u8 {
     let server = std::thread::Builder::new()
         .stack_size(EXTRACT_STACK)
         .spawn(move || {
-            let page_numbers = page_numbers_from_env();
+            let words = LayoutWords::from_env();
             let mut input = std::io::stdin().lock();
             let mut output = std::io::stdout().lock();
             loop {
@@ -442,7 +473,7 @@ pub fn run_server(cpu_limit_secs: u64) -> u8 {
                     Err(_) => return EXIT_USAGE,
                 };
                 cpu_budget(cpu_limit_secs);
-                let (answer, _) = extract_guarded(&bytes, limits, &page_numbers);
+                let (answer, _) = extract_guarded(&bytes, limits, &words);
                 drop(bytes);
                 let json = serde_json::to_vec(&answer).unwrap_or_default();
                 drop(answer);

@@ -1,6 +1,8 @@
 //! Page furniture: running headers and footers (the same text, digits
 //! aside, at the same place on many pages) and lone page numbers at the top
-//! or bottom of a page are left out of the text.
+//! or bottom of a page are left out of the text. On a document of two or
+//! three pages a repeat is weak evidence, so a repeated line must also be
+//! smaller than the body text or stand apart from it.
 
 use super::TLine;
 use crate::extract::pdf::glyphs::PageGlyphs;
@@ -26,9 +28,10 @@ pub(super) fn remove_furniture(
         .map(|(p, page_lines)| candidates(page_lines, height(p)))
         .collect();
     let counts = count_pages(&candidates);
+    let body = body_size(lines);
     let mut first_page = Vec::new();
     for (p, mine) in candidates.into_iter().enumerate() {
-        let drop = furniture(&lines[p], mine, &counts, n, height(p), page_numbers);
+        let drop = furniture(&lines[p], mine, &counts, (n, body), height(p), page_numbers);
         for i in drop.into_iter().rev() {
             let removed = lines[p].remove(i);
             if p == 0 {
@@ -91,18 +94,21 @@ fn count_pages(candidates: &[Vec<Candidate>]) -> HashMap<(String, i64), usize> {
 }
 
 /// Indices (ascending) of the candidates of one page (`h` high) of an
-/// `n`-page document that are furniture: repeated on enough pages, or a
+/// `n`-page document that are furniture: repeated on enough pages (with
+/// more evidence on a short document, see [`short_document_furniture`]), or a
 /// page number at the very top or bottom.
 fn furniture(
     page_lines: &[TLine],
     mine: Vec<Candidate>,
     counts: &HashMap<(String, i64), usize>,
-    n: usize,
+    doc: (usize, f64),
     h: f64,
     page_numbers: &PageNumbers,
 ) -> Vec<usize> {
+    let (n, body) = doc;
     let needed = if n >= 3 { n.div_ceil(2).max(3) } else { 2 };
     let m = page_lines.len();
+    let mut repeated: Vec<usize> = Vec::new();
     let mut drop: Vec<usize> = Vec::new();
     for (i, k, y) in mine {
         let edge = i == 0 || i + 1 == m;
@@ -110,17 +116,73 @@ fn furniture(
         // can be a running header: a section heading that starts every
         // page ("BAGGRUND OG FORMÅL") is content.
         let numbered = k.contains('#');
-        let repeated = n >= 2
-            && (numbered || edge)
-            && counts.get(&(k.clone(), y)).copied().unwrap_or(0) >= needed;
-        let page_number =
-            edge && in_margin(&page_lines[i], h) && page_numbers.matches(&page_lines[i].text(), n);
-        if repeated || page_number {
+        if n >= 2 && (numbered || edge) && counts.get(&(k, y)).copied().unwrap_or(0) >= needed {
+            repeated.push(i);
+        }
+        if edge && in_margin(&page_lines[i], h) && page_numbers.matches(&page_lines[i].text(), n) {
             drop.push(i);
         }
     }
+    if n > SHORT_DOCUMENT {
+        drop.extend(&repeated);
+    } else {
+        drop.extend(short_document_furniture(page_lines, &repeated, body));
+    }
     drop.sort_unstable();
+    drop.dedup();
     drop
+}
+
+/// Documents of up to this many pages need more evidence than a repeat
+/// for a line to be a running header or footer.
+const SHORT_DOCUMENT: usize = 3;
+
+/// On a short document, where a form line, a signature line or a heading
+/// can repeat at the same place on every page, a repeated line is furniture
+/// only when it is printed smaller than the body text (`body`), or, no
+/// larger than it, stands apart from the text: more than two lines' height
+/// from the nearest line toward the middle of the page that is not
+/// furniture (a line that goes on a paragraph is content). Lines are
+/// decided from the middle of the page outwards.
+fn short_document_furniture(page_lines: &[TLine], repeated: &[usize], body: f64) -> Vec<usize> {
+    let middle = page_lines.len() / 2;
+    let (mut top, mut bottom): (Vec<usize>, Vec<usize>) =
+        repeated.iter().partition(|&&i| i < middle);
+    top.sort_unstable_by(|a, b| b.cmp(a));
+    bottom.sort_unstable();
+    let mut drop: Vec<usize> = Vec::new();
+    for i in top.into_iter().chain(bottom) {
+        let l = &page_lines[i];
+        let kept = |j: &usize| !drop.contains(j);
+        let neighbour = if i < middle {
+            (i + 1..page_lines.len()).find(kept)
+        } else {
+            (0..i).rev().find(kept)
+        };
+        let apart = neighbour
+            .is_none_or(|j| (page_lines[j].y - l.y).abs() > 2.0 * l.size.max(page_lines[j].size));
+        if l.size < body - 0.5 || (l.size <= body + 0.5 && apart) {
+            drop.push(i);
+        }
+    }
+    drop
+}
+
+/// The body text size: the size most text is printed in.
+fn body_size(lines: &[Vec<TLine>]) -> f64 {
+    let mut chars: HashMap<i64, usize> = HashMap::new();
+    for l in lines.iter().flatten() {
+        let count = l
+            .cells
+            .iter()
+            .map(|c| c.text.chars().count())
+            .sum::<usize>();
+        *chars.entry((l.size * 2.0).round() as i64).or_default() += count;
+    }
+    chars
+        .into_iter()
+        .max_by_key(|&(k, v)| (v, -k))
+        .map_or(10.0, |(k, _)| k as f64 / 2.0)
 }
 
 /// Recognises a lone page number: "3", "- 3 -", and with the grammars'

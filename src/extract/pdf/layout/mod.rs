@@ -124,6 +124,8 @@ struct Stats {
     text_left: f64,
     /// Heading sizes, largest first.
     heading_sizes: Vec<f64>,
+    /// How pieces join across a line break (knows the document's hyphenated words).
+    hyphens: crate::extract::Dehyphenator,
 }
 
 impl Stats {
@@ -152,6 +154,7 @@ impl Stats {
 pub(super) fn rebuild(
     pages: &[PageGlyphs],
     page_numbers: &PageNumbers,
+    hyphens: &crate::extract::Dehyphenator,
 ) -> (Vec<Line>, Vec<String>) {
     let (body, cell_gap) = glyph_stats(pages);
     let mut stats = Stats {
@@ -161,6 +164,7 @@ pub(super) fn rebuild(
         text_width: 0.0,
         text_left: 0.0,
         heading_sizes: Vec::new(),
+        hyphens: hyphens.clone(),
     };
     let mut lines: Vec<Vec<TLine>> = pages.iter().map(|p| build_lines(p, &stats)).collect();
     let furniture = remove_furniture(&mut lines, pages, page_numbers);
@@ -172,7 +176,11 @@ pub(super) fn rebuild(
         debug_lines(&lines);
     }
     line_stats(&lines, &mut stats);
-    let mut blocks = build_tables(document_blocks(&lines, &stats));
+    lines
+        .iter()
+        .flatten()
+        .for_each(|l| stats.hyphens.learn(&l.text()));
+    let mut blocks = build_tables(document_blocks(&lines, &stats), &stats.hyphens);
     join_across_pages(&mut blocks, &stats);
     stats.heading_sizes = heading_sizes(&blocks, stats.body);
     (emit(&blocks, &stats), furniture)

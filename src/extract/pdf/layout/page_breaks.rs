@@ -1,7 +1,7 @@
 //! Page breaks: a table or a paragraph that runs over a page break is
 //! joined with its rest on the next page.
 
-use super::paragraphs::{ends_sentence, is_list_item, join_text};
+use super::paragraphs::{ends_sentence, is_list_item};
 use super::tables::{Col, add_to_cols, conflicts};
 use super::{Block, Cell, Para, Row, Stats, TablePart};
 
@@ -41,7 +41,7 @@ pub(super) fn join_across_pages(blocks: &mut [Vec<Block>], stats: &Stats) {
             continue;
         };
         let joined = match (prev, next) {
-            (Block::Table(a), Block::Table(b)) => join_tables(a, b),
+            (Block::Table(a), Block::Table(b)) => join_tables(a, b, stats),
             (Block::Para(a), Block::Para(b)) => join_paras(a, b, stats),
             _ => false,
         };
@@ -54,7 +54,7 @@ pub(super) fn join_across_pages(blocks: &mut [Vec<Block>], stats: &Stats) {
 /// Add the rows of `b` to `a` when the first rows of `b` fit the columns
 /// of `a`; a first row that is the rest of the last row of `a` is merged
 /// into it. Returns whether `b` was taken in.
-fn join_tables(a: &mut TablePart, b: &TablePart) -> bool {
+fn join_tables(a: &mut TablePart, b: &TablePart, stats: &Stats) -> bool {
     let mut cols = Vec::new();
     for r in &a.rows {
         add_to_cols(&mut cols, r);
@@ -69,7 +69,7 @@ fn join_tables(a: &mut TablePart, b: &TablePart) -> bool {
         let first = rows.remove(0);
         for c in first.cells {
             if let Some(t) = last.cells.iter_mut().find(|t| c.x0 < t.x1 && c.x1 > t.x0) {
-                t.text = join_text(&t.text, &c.text);
+                t.text = stats.hyphens.join(&t.text, &c.text);
             }
         }
     }
@@ -89,7 +89,7 @@ fn join_paras(a: &mut Para, b: &Para, stats: &Stats) -> bool {
         && !ends_sentence(&a.text)
         && !is_list_item(&b.text);
     if goes_on {
-        a.text = join_text(&a.text, &b.text);
+        a.text = stats.hyphens.join(&a.text, &b.text);
         a.last_width = b.last_width;
     }
     goes_on

@@ -1,6 +1,7 @@
 //! Paragraphs: non-table lines joined into paragraphs, and what the joining
 //! and the output both ask of text (is it a list item, does it end a
-//! sentence, how do two pieces join across a break hyphen).
+//! sentence); pieces are joined across a line break by the document's
+//! [`crate::extract::Dehyphenator`].
 
 use super::lines::is_item_number;
 use super::{Para, Stats, TLine};
@@ -39,7 +40,7 @@ pub(super) fn paragraphs(lines: &[TLine], stats: &Stats) -> Vec<Para> {
             });
         } else {
             let para = paras.last_mut().unwrap();
-            para.text = join_text(&para.text, &text);
+            para.text = stats.hyphens.join(&para.text, &text);
             para.last_width = l.x1() - l.x0();
         }
         prev = Some(l);
@@ -77,33 +78,6 @@ fn is_label_line(text: &str) -> bool {
 /// A line narrower than this share of the text width ends its paragraph.
 const SHORT_LINE: f64 = 0.6;
 
-/// Join two pieces of text across a line break: a break hyphen stays (the
-/// scorer and parser treat "Om-sorg" and "Omsorg" alike) unless it is a soft
-/// hyphen; "Sundheds- og" keeps its space.
-pub(super) fn join_text(a: &str, b: &str) -> String {
-    if a.is_empty() {
-        return b.to_string();
-    }
-    if let Some(stem) = a.strip_suffix('\u{ad}') {
-        return format!("{stem}{b}");
-    }
-    if a.ends_with('-') && a.chars().rev().nth(1).is_some_and(|c| c.is_alphanumeric()) {
-        let first: String = b
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
-        let keeps_space = [
-            "og", "eller", "samt", "til", "som", "end", "and", "or", "men",
-        ]
-        .contains(&first.as_str());
-        if !keeps_space && b.chars().next().is_some_and(|c| c.is_alphanumeric()) {
-            return format!("{a}{b}");
-        }
-    }
-    format!("{a} {b}")
-}
-
 /// A list item: "- x", "1. x", "a) x".
 pub(super) fn is_list_item(t: &str) -> bool {
     if t.starts_with("- ") {
@@ -131,16 +105,4 @@ pub(super) fn restarts_numbering(a: &str, b: &str) -> bool {
 /// Ends like a sentence or a lead-in.
 pub(super) fn ends_sentence(t: &str) -> bool {
     t.trim_end().ends_with(['.', ':', ';', '!', '?', '"', '”'])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn break_hyphens_join() {
-        assert_eq!(join_text("Sundheds-", "og Omsorg"), "Sundheds- og Omsorg");
-        assert_eq!(join_text("it-", "systemer"), "it-systemer");
-        assert_eq!(join_text("a", "b"), "a b");
-    }
 }

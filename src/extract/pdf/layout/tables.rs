@@ -3,20 +3,21 @@
 //! x-extents of the cells (a cell that spans several columns is left out
 //! of the projection).
 
-use super::paragraphs::join_text;
 use super::{Block, Cell, Row, TLine, TablePart, median_size, size_key};
+use crate::extract::Dehyphenator;
 use std::collections::HashMap;
 
 /// The table runs of every page turned into tables: grouped into rows,
 /// then split where the column layout changes.
-pub(super) fn build_tables(blocks: Vec<Vec<Block>>) -> Vec<Vec<Block>> {
+/// Cell text broken over lines is joined by `hyphens`.
+pub(super) fn build_tables(blocks: Vec<Vec<Block>>, hyphens: &Dehyphenator) -> Vec<Vec<Block>> {
     let banded = banded_sizes(&blocks);
     blocks
         .into_iter()
         .map(|page| {
             page.into_iter()
                 .flat_map(|b| match b {
-                    Block::Lines(run) => split_tables(rows_of(&run, &banded))
+                    Block::Lines(run) => split_tables(rows_of(&run, &banded, hyphens))
                         .into_iter()
                         .map(|rows| Block::Table(TablePart { rows }))
                         .collect(),
@@ -54,7 +55,7 @@ fn banded_sizes(blocks: &[Vec<Block>]) -> HashMap<i64, bool> {
 /// Group a table's lines into rows: lines that overlap vertically always
 /// share a row; lines a line-pitch apart share one when the document's
 /// tables of this size separate their rows by clearly more.
-fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> {
+fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>, hyphens: &Dehyphenator) -> Vec<Row> {
     let size = median_size(lines);
     let gaps: Vec<f64> = lines.windows(2).map(|w| w[1].y - w[0].y).collect();
     let small = |g: f64| g <= 1.45 * size;
@@ -76,7 +77,7 @@ fn rows_of(lines: &[TLine], banded: &HashMap<i64, bool>) -> Vec<Row> {
             });
         }
         let row = rows.last_mut().unwrap();
-        add_line(row, line);
+        add_line(row, line, hyphens);
     }
     rows
 }
@@ -110,11 +111,11 @@ fn centred_rows(lines: &[TLine], gaps: &[f64], size: f64) -> Vec<bool> {
 }
 
 /// Add a line's cells to a row: a cell under one of the row's joins it.
-fn add_line(row: &mut Row, line: &TLine) {
+fn add_line(row: &mut Row, line: &TLine, hyphens: &Dehyphenator) {
     for c in &line.cells {
         match row.cells.iter_mut().find(|r| c.x0 < r.x1 && c.x1 > r.x0) {
             Some(r) => {
-                r.text = join_text(&r.text, &c.text);
+                r.text = hyphens.join(&r.text, &c.text);
                 r.x0 = r.x0.min(c.x0);
                 r.x1 = r.x1.max(c.x1);
             }
@@ -419,7 +420,7 @@ mod tests {
             line(122.0, vec![cell(335.0, 344.0, "11")]),
             line(128.0, vec![cell(80.0, 159.0, "Serviceeffektivisering")]),
         ];
-        let rows = rows_of(&lines, &HashMap::new());
+        let rows = rows_of(&lines, &HashMap::new(), &Dehyphenator::default());
         assert_eq!(rows.len(), 2);
         assert_eq!(
             rows[1].cells[0].text,

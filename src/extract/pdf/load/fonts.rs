@@ -122,3 +122,77 @@ pub(super) fn font_style(doc: &Document, font: &Dictionary) -> Style {
         page: 0,
     }
 }
+
+/// Keys of a font dictionary whose value must be a name.
+const NAME_KEYS: [&[u8]; 5] = [b"Type", b"Subtype", b"BaseFont", b"Encoding", b"Name"];
+
+/// Font subtypes that name their font program (`BaseFont`).
+const NAMED_SUBTYPES: [&[u8]; 6] = [
+    b"Type0",
+    b"Type1",
+    b"MMType1",
+    b"TrueType",
+    b"CIDFontType0",
+    b"CIDFontType2",
+];
+
+/// Name fields of font and encoding dictionaries written as strings
+/// (`/BaseFont (Arial)`) turned into names, and a missing `BaseFont` of a
+/// font that needs one set: pdf-extract panics on either, losing the
+/// font's text.
+pub(super) fn fix_font_names(doc: &mut Document) {
+    for object in doc.objects.values_mut() {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &mut s.dict,
+            _ => continue,
+        };
+        fix_names(dict, 0);
+    }
+}
+
+/// Fix `dict` when it is a font or an encoding, and the dictionaries
+/// nested in it (fonts given directly in resources).
+fn fix_names(dict: &mut Dictionary, depth: usize) {
+    let is = |d: &Dictionary, key: &[u8], value: &[u8]| {
+        d.get(key)
+            .ok()
+            .and_then(|o| o.as_name().or_else(|_| o.as_str()).ok())
+            == Some(value)
+    };
+    if is(dict, b"Type", b"Font") || dict.has(b"BaseFont") {
+        for key in NAME_KEYS {
+            to_name(dict, key);
+        }
+        let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
+        if !dict.has(b"BaseFont") && subtype.is_some_and(|s| NAMED_SUBTYPES.contains(&s)) {
+            dict.set("BaseFont", Object::Name(b"Unnamed".to_vec()));
+        }
+    }
+    if is(dict, b"Type", b"Encoding") || dict.has(b"Differences") {
+        to_name(dict, b"Type");
+        to_name(dict, b"BaseEncoding");
+        if let Ok(Object::Array(diffs)) = dict.get_mut(b"Differences") {
+            for item in diffs.iter_mut() {
+                if let Object::String(s, _) = item {
+                    *item = Object::Name(std::mem::take(s));
+                }
+            }
+        }
+    }
+    if depth < 4 {
+        for (_, value) in dict.iter_mut() {
+            if let Object::Dictionary(d) = value {
+                fix_names(d, depth + 1);
+            }
+        }
+    }
+}
+
+/// A string value of `key` turned into a name.
+fn to_name(dict: &mut Dictionary, key: &[u8]) {
+    if let Ok(Object::String(s, _)) = dict.get_mut(key) {
+        let name = std::mem::take(s);
+        dict.set(key.to_vec(), Object::Name(name));
+    }
+}

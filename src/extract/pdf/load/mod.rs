@@ -14,7 +14,11 @@
 //!   inherited `Resources`/`MediaBox` onto each page, as pdf-extract walks
 //!   `Parent` links without a cycle check ([`pages`]);
 //! - rewrites width arrays of CID fonts written as ranges (`c_first c_last w`,
-//!   which pdf-extract misreads) into the list form ([`fonts`]);
+//!   which pdf-extract misreads) into the list form, and name fields of
+//!   fonts written as strings into names ([`fonts`]);
+//! - shows the text of Type0 fonts with an embedded CMap (which
+//!   pdf-extract misreads) in an `Identity-H` copy of the font, the
+//!   strings re-encoded as CIDs ([`cmap`]);
 //! - rewrites every content stream ([`rewrite`]): read with the tolerant
 //!   reader of [`super::content`] (comments stripped, a bad token skipped
 //!   instead of the rest of the page), `'` and `"` turned into `T*`+`Tj`
@@ -29,6 +33,7 @@
 //! - joins all pages' rewritten content into one stream ([`pages`]), so
 //!   that pdf-extract parses each font once per file, not once per page.
 
+mod cmap;
 mod fonts;
 mod forms;
 mod inflate;
@@ -39,7 +44,7 @@ mod rewrite;
 use super::{Limits, warning};
 use crate::error::FileError;
 use crate::record::Issue;
-use fonts::fix_cid_widths;
+use fonts::{fix_cid_widths, fix_font_names};
 use inflate::{check_inflation, check_object_streams};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use pages::prepare_pages;
@@ -92,6 +97,7 @@ pub(super) fn load(bytes: &[u8], limits: Limits) -> Result<Loaded, FileError> {
     let mut doc = open(bytes, limits, &mut warnings)?;
     let (pages, page_count) = distinct_pages(&doc, &mut warnings)?;
     fix_cid_widths(&mut doc);
+    fix_font_names(&mut doc);
     let originals = own_content(&doc, &pages);
     let prepared = prepare_pages(&mut doc, &pages, &HashSet::new(), true, &mut warnings);
     let (fonts, page_fonts) = prepared.pages.into_iter().unzip();

@@ -2,6 +2,7 @@
 //! operators that place text, in forms pdf-extract reads, and the style of
 //! every shown string is recorded.
 
+use super::cmap::{CodeMap, identity_copy};
 use super::fonts::font_style;
 use super::{Style, as_num, deref, numbers, warning};
 use crate::record::Issue;
@@ -52,6 +53,11 @@ pub(super) struct Rewriter<'a> {
     page: u32,
     /// Fonts given directly in a resource dictionary (not by reference), so far.
     direct_fonts: u32,
+    /// Type0 fonts with an embedded CMap, by id: the entry of their
+    /// `Identity-H` copy and the index of their code map in `code_maps`
+    /// (None: the font is used as it is).
+    recoded: HashMap<ObjectId, Option<(Object, usize)>>,
+    code_maps: Vec<CodeMap>,
 }
 
 /// Graphics state the rewriter tracks.
@@ -59,6 +65,8 @@ pub(super) struct Rewriter<'a> {
 struct State {
     ctm: Matrix,
     font: Option<Style>,
+    /// Index of the current font's code map: its strings are re-encoded.
+    codes: Option<usize>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -81,6 +89,8 @@ impl<'a> Rewriter<'a> {
             used_fonts: Vec::new(),
             page: 0,
             direct_fonts: 0,
+            recoded: HashMap::new(),
+            code_maps: Vec::new(),
         }
     }
 
@@ -158,7 +168,11 @@ impl<'a> Rewriter<'a> {
         stack: &mut Vec<ObjectId>,
     ) -> Vec<Operation> {
         let mut out = Vec::with_capacity(ops.len() / 2);
-        let mut state = State { ctm, font: None };
+        let mut state = State {
+            ctm,
+            font: None,
+            codes: None,
+        };
         let mut saved: Vec<State> = Vec::new();
         for op in ops {
             if self.operations >= MAX_OPERATIONS {
@@ -182,13 +196,27 @@ impl<'a> Rewriter<'a> {
                         out.push(op);
                     }
                 }
-                "Tf" => {
-                    if let Some((style, tf)) = self.select_font(&op.operands, resources, fonts) {
+                "Tf" => match self.select_font(&op.operands, resources, fonts) {
+                    Some((style, codes, tf)) => {
                         state.font = Some(style);
+                        state.codes = codes;
                         out.push(tf);
                     }
+                    // Text in a left-out font is left out, not shown in
+                    // the font before it.
+                    None if self.skipped(resources, &op.operands) => {
+                        state.font = None;
+                        state.codes = None;
+                    }
+                    None => {}
+                },
+                "Tj" | "TJ" | "'" | "\"" => {
+                    let op = match state.codes {
+                        Some(i) => recode_strings(op, &self.code_maps[i]),
+                        None => op,
+                    };
+                    self.show(op, state.font, &mut out)
                 }
-                "Tj" | "TJ" | "'" | "\"" => self.show(op, state.font, &mut out),
                 "Do" => {
                     if let Some(name) = op.operands.first().and_then(|o| o.as_name().ok())
                         && let Some(new_name) =
@@ -205,14 +233,14 @@ impl<'a> Rewriter<'a> {
     }
 
     /// `Tf` with valid operands, the font renamed (its entry added to
-    /// `fonts`), and the font's style; None when the font is missing or
-    /// skipped.
+    /// `fonts`), the font's style and its code map's index; None when the
+    /// font is missing or skipped.
     fn select_font(
         &mut self,
         operands: &[Object],
         resources: &Dictionary,
         fonts: &mut Dictionary,
-    ) -> Option<(Style, Operation)> {
+    ) -> Option<(Style, Option<usize>, Operation)> {
         if operands.len() == 2
             && as_num(&operands[1]).is_some()
             && let Some((style, name, entry)) = operands[0]
@@ -220,11 +248,49 @@ impl<'a> Rewriter<'a> {
                 .ok()
                 .and_then(|name| self.font(resources, name))
         {
+            let (entry, codes) = match entry.as_reference().ok().and_then(|id| self.recoded(id)) {
+                Some((copy, codes)) => (copy, Some(codes)),
+                None => (entry, None),
+            };
             fonts.set(name.clone(), entry);
             let tf = Operation::new("Tf", vec![Object::Name(name), operands[1].clone()]);
-            return Some((style, tf));
+            return Some((style, codes, tf));
         }
         None
+    }
+
+    /// Whether `Tf` selects a font whose text is left out.
+    fn skipped(&self, resources: &Dictionary, operands: &[Object]) -> bool {
+        let id = operands
+            .first()
+            .and_then(|n| n.as_name().ok())
+            .and_then(|name| {
+                let fonts = deref(self.doc, resources.get(b"Font").ok()?)
+                    .as_dict()
+                    .ok()?;
+                fonts.get(name).ok()?.as_reference().ok()
+            });
+        id.is_some_and(|id| self.skip_fonts.contains(&id))
+    }
+
+    /// For a Type0 font with an embedded CMap: the entry of its
+    /// `Identity-H` copy (made once) and its code map's index.
+    fn recoded(&mut self, id: ObjectId) -> Option<(Object, usize)> {
+        if let Some(known) = self.recoded.get(&id) {
+            return known.clone();
+        }
+        let font = self.doc.get_dictionary(id).ok();
+        let made = font
+            .and_then(|f| identity_copy(self.doc, f))
+            .map(|(map, mut copy, unicode)| {
+                let unicode = self.add_object(Object::Stream(unicode));
+                copy.set("ToUnicode", Object::Reference(unicode));
+                let copy = self.add_object(Object::Dictionary(copy));
+                self.code_maps.push(map);
+                (Object::Reference(copy), self.code_maps.len() - 1)
+            });
+        self.recoded.insert(id, made.clone());
+        made
     }
 
     /// A text-showing operator (`Tj`, `TJ`, `'`, `"`) in the forms
@@ -310,6 +376,24 @@ impl<'a> Rewriter<'a> {
         }
         Some((style, canonical, entry.clone()))
     }
+}
+
+/// A text-showing operator with its strings re-encoded by `map`.
+fn recode_strings(mut op: Operation, map: &CodeMap) -> Operation {
+    for operand in &mut op.operands {
+        match operand {
+            Object::String(bytes, _) => *bytes = map.recode(bytes),
+            Object::Array(items) => {
+                for item in items {
+                    if let Object::String(bytes, _) = item {
+                        *bytes = map.recode(bytes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    op
 }
 
 /// A text-state or positioning operator as it is kept (`BT`, `ET` and
