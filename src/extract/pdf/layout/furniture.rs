@@ -1,8 +1,9 @@
 //! Page furniture: running headers and footers (the same text, digits
 //! aside, at the same place on many pages) and lone page numbers at the top
-//! or bottom of a page are left out of the text. On a document of two or
-//! three pages a repeat is weak evidence, so a repeated line must also be
-//! smaller than the body text or stand apart from it.
+//! or bottom of a page are left out of the text. A repeated line printed
+//! larger than the body text is a heading and stays. On a document of two
+//! or three pages a repeat is weak evidence, so a repeated line must also
+//! be smaller than the body text or stand apart from it.
 
 use super::TLine;
 use crate::extract::pdf::glyphs::PageGlyphs;
@@ -123,6 +124,10 @@ fn furniture(
             drop.push(i);
         }
     }
+    // A repeated line printed larger than the body text is a heading that
+    // starts each page ("Punkt 3: …" on a page per item), not a running
+    // header, however long the document.
+    repeated.retain(|&i| page_lines[i].size <= body + 0.5);
     if n > SHORT_DOCUMENT {
         drop.extend(&repeated);
     } else {
