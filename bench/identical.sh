@@ -24,11 +24,14 @@ trap 'git worktree remove --force "$WORK/tree" >/dev/null 2>&1 || true; rm -rf "
 
 log() { echo "identical: $*" >&2; }
 
-log "building $REV"
+# The base is built in a target folder of its own: built into the same one,
+# cargo takes the working tree's older files for already built and "after"
+# would be the base binary again.
+log "building $REV (in $TARGET/identical-base)"
 git worktree add --detach --quiet "$WORK/tree" "$REV"
-(cd "$WORK/tree" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet)
+(cd "$WORK/tree" && CARGO_TARGET_DIR=$TARGET/identical-base cargo build --release --quiet)
 mkdir -p "$WORK/before" "$WORK/after"
-cp "$TARGET/release/referat" "$WORK/before/referat"
+cp "$TARGET/identical-base/release/referat" "$WORK/before/referat"
 log "building the working tree"
 CARGO_TARGET_DIR=$TARGET cargo build --release --quiet
 cp "$TARGET/release/referat" "$WORK/after/referat"
