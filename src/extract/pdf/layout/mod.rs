@@ -3,7 +3,8 @@
 //! The stages, in the order [`rebuild`] runs them, one module each:
 //!
 //! 1. [`lines`]: glyphs → lines (clustered by baseline) → cells (split at
-//!    wide gaps that no space glyph explains).
+//!    wide gaps that no space glyph explains); [`overprint`]: glyphs drawn
+//!    twice read once, text runs drawn over each other kept apart.
 //! 2. [`furniture`]: page furniture removed (text repeated at the same place
 //!    on many pages, lone page numbers).
 //! 3. [`reading_order`]: two-column pages read column by column.
@@ -27,6 +28,7 @@ mod blocks;
 mod furniture;
 mod lines;
 mod output;
+mod overprint;
 mod page_breaks;
 mod paragraphs;
 mod reading_order;
