@@ -1,7 +1,7 @@
 //! PDF text at the glyph level: letters drawn twice (fake bold) against
-//! narrow letters that follow each other ("ll"), and text runs drawn over
-//! each other on one baseline. Each test builds the PDF that shows the
-//! problem.
+//! narrow letters that follow each other ("ll"), text runs drawn over each
+//! other on one baseline, and text turned against the rest of its page.
+//! Each test builds the PDF that shows the problem.
 
 mod common;
 
@@ -251,4 +251,83 @@ fn glyphs_kerned_into_each_other_still_make_one_line() {
     // text drawn over text.
     let t = page_text(|f| one_by_one(f, 72.0, 700.0, "Mødet blev hævet.", 0.6));
     assert_eq!(t, vec!["Mødet blev hævet."]);
+}
+
+/// A page of body text with `extra` drawn on it.
+fn body_page(f: &str, extra: Vec<Operation>) -> Vec<Operation> {
+    let mut ops = text_lines(
+        f,
+        72.0,
+        760.0,
+        10.0,
+        12.0,
+        &[
+            "Punkt 1. Godkendelse af dagsorden",
+            "Dagsordenen blev godkendt uden bemærkninger.",
+        ],
+    );
+    ops.extend(extra);
+    ops
+}
+
+#[test]
+fn turned_margin_notes_and_labels_are_kept_after_the_body() {
+    let t = page_text(|f| {
+        let mut extra = text_matrix(
+            f,
+            [0.0, 1.0, -1.0, 0.0, 40.0, 300.0],
+            8.0,
+            "Bemærkning i margenen",
+        );
+        extra.extend(text_matrix(
+            f,
+            [0.0, -1.0, 1.0, 0.0, 560.0, 600.0],
+            8.0,
+            "Akse nedad",
+        ));
+        body_page(f, extra)
+    });
+    let body = [
+        "Punkt 1. Godkendelse af dagsorden",
+        "Dagsordenen blev godkendt uden bemærkninger.",
+    ];
+    let kept: Vec<&str> = t
+        .iter()
+        .map(String::as_str)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        kept[0],
+        body.join(" "),
+        "the body comes first, unchanged: {t:?}"
+    );
+    let rest = kept[1..].join(" ");
+    assert!(rest.contains("Bemærkning i margenen"), "{t:?}");
+    assert!(rest.contains("Akse nedad"), "{t:?}");
+}
+
+#[test]
+fn a_turned_note_on_every_page_is_furniture() {
+    let mut b = PdfBuilder::new();
+    let f = b.standard_font("Helvetica");
+    for p in 1..=4 {
+        let note = [0.0, 1.0, -1.0, 0.0, 30.0, 300.0];
+        let mut ops = text_matrix(&f, note, 7.0, "Sagsnr. 27.00.00-A00-1-24");
+        ops.extend(text_at(
+            &f,
+            72.0,
+            700.0,
+            10.0,
+            &format!("Punkt {p}. Tekst på side {p}, længere end noterne i margenen."),
+        ));
+        if p == 4 {
+            let label = [0.0, 1.0, -1.0, 0.0, 300.0, 200.0];
+            ops.extend(text_matrix(&f, label, 9.0, "Kun på side fire"));
+        }
+        b.page(ops);
+    }
+    let t = extract(&b.build());
+    assert!(!t.concat().contains("Sagsnr"), "{t:?}");
+    assert!(t.contains(&"Kun på side fire".to_string()), "{t:?}");
+    assert!(t.concat().contains("Tekst på side 4,"), "{t:?}");
 }

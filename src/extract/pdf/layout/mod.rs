@@ -18,7 +18,9 @@
 //!    out of the projection).
 //! 6. [`page_breaks`]: a table or paragraph cut by a page break is joined
 //!    when its layout goes on.
-//! 7. [`output`]: headings ranked by size, paragraphs separated by empty
+//! 7. [`turned`]: text turned against the page's body (margin notes, chart
+//!    labels) read in its own direction, after the body of its page.
+//! 8. [`output`]: headings ranked by size, paragraphs separated by empty
 //!    lines except between list items.
 //!
 //! This module holds the types the stages share and the document-wide
@@ -33,6 +35,7 @@ mod page_breaks;
 mod paragraphs;
 mod reading_order;
 mod tables;
+mod turned;
 
 use super::glyphs::PageGlyphs;
 use crate::extract::Line;
@@ -45,6 +48,7 @@ use page_breaks::join_across_pages;
 use reading_order::reading_order;
 use std::collections::HashMap;
 use tables::build_tables;
+use turned::add_turned;
 
 /// A run of text in a line, separated from its neighbours by a wide gap.
 #[derive(Debug, Clone)]
@@ -176,6 +180,7 @@ pub(super) fn rebuild(
     line_stats(&lines, &mut stats);
     let mut blocks = build_tables(document_blocks(&lines, &stats));
     join_across_pages(&mut blocks, &stats);
+    add_turned(&mut blocks, pages, page_numbers, &stats);
     stats.heading_sizes = heading_sizes(&blocks, stats.body);
     (emit(&blocks, &stats), furniture)
 }
