@@ -1,7 +1,8 @@
 //! Running pdf-extract and collecting positioned glyphs: all pages are read
 //! as one stream when that works, else page by page, each page under its
 //! own panic guard (and retried without a font pdf-extract fails on). The
-//! glyphs are turned upright when a page is rotated.
+//! glyphs are turned upright when a page is rotated; text turned against
+//! the rest of its page is kept apart, upright in its own frame.
 
 use super::load::{Loaded, Style, retry_page};
 use super::{panic_message, warning};
@@ -55,6 +56,10 @@ pub(super) struct PageGlyphs {
     pub height: f64,
     /// Glyphs in drawing order.
     pub glyphs: Vec<Glyph>,
+    /// Glyphs running another way than `glyphs` (margin notes, chart
+    /// labels): those turned a quarter, a half and three quarters from
+    /// them, in that order, each set upright in its own frame.
+    pub turned: Vec<PageGlyphs>,
 }
 
 /// What pdf-extract produced for a document.
@@ -402,7 +407,9 @@ fn page_list(pages: &[u32]) -> String {
 }
 
 /// Turn a page's glyphs upright: the most common baseline direction becomes
-/// left-to-right; glyphs running another way are dropped. y grows downwards.
+/// left-to-right; glyphs running another quarter turn are set upright in
+/// their own frame ([`PageGlyphs::turned`]), others are dropped. y grows
+/// downwards.
 fn upright(number: u32, media_box: Option<MediaBox>, glyphs: Vec<RawGlyph>) -> PageGlyphs {
     let mb = media_box.unwrap_or(MediaBox {
         llx: 0.0,
@@ -411,12 +418,31 @@ fn upright(number: u32, media_box: Option<MediaBox>, glyphs: Vec<RawGlyph>) -> P
         ury: 842.0,
     });
     let dominant = dominant_quarter(&glyphs);
-    let turn = Turn::new(dominant);
-    let (min_x, max_y, width, height) = turn.page_box(&mb);
+    let mut by_turn: [Vec<RawGlyph>; 4] = Default::default();
+    for g in glyphs {
+        if let Some(q) = quarter(g.dir) {
+            by_turn[(q + 4 - dominant) % 4].push(g);
+        }
+    }
+    let [body, turned @ ..] = by_turn;
+    let mut page = set_upright(number, &mb, dominant, body);
+    if turned.iter().any(|t| !t.is_empty()) {
+        page.turned = (1..4)
+            .zip(turned)
+            .map(|(t, g)| set_upright(number, &mb, (dominant + t) % 4, g))
+            .collect();
+    }
+    page
+}
+
+/// Glyphs that all run the quarter turn `q`, turned upright, in page space
+/// with y growing downwards; those off the page are dropped.
+fn set_upright(number: u32, mb: &MediaBox, q: usize, glyphs: Vec<RawGlyph>) -> PageGlyphs {
+    let turn = Turn::new(q);
+    let (min_x, max_y, width, height) = turn.page_box(mb);
     let margin = 2.0;
     let out = glyphs
         .into_iter()
-        .filter(|g| quarter(g.dir) == Some(dominant))
         .filter_map(|g| {
             let (x, y) = turn.apply(g.x, g.y);
             let (x, y) = (x - min_x, max_y - y);
@@ -438,6 +464,7 @@ fn upright(number: u32, media_box: Option<MediaBox>, glyphs: Vec<RawGlyph>) -> P
         number,
         height,
         glyphs: out,
+        turned: Vec::new(),
     }
 }
 

@@ -1,7 +1,10 @@
 //! Lines and cells from glyphs: glyphs are clustered into lines by
 //! baseline, each line is split into cells at wide gaps that no space glyph
 //! explains, and a list marker standing alone joins the text after it.
+//! Text runs drawn over each other on one baseline make lines of their own
+//! (see [`super::overprint`]).
 
+use super::overprint::{ink_width, layers, without_doubles};
 use super::{Cell, Stats, TLine};
 use crate::extract::pdf::glyphs::{Glyph, PageGlyphs};
 use crate::extract::{BOX_EMPTY, BOX_TICKED};
@@ -39,25 +42,34 @@ pub(super) fn build_lines(page: &PageGlyphs, stats: &Stats) -> Vec<TLine> {
     }
     let mut lines: Vec<TLine> = groups
         .into_iter()
-        .filter_map(|(y, _, members)| line_from(page.number, y, members, g, stats))
+        .flat_map(|(y, _, members)| lines_from(page.number, y, members, g, stats))
         .collect();
     lines.sort_by(|a, b| a.y.total_cmp(&b.y));
     lines
 }
 
-/// One line from its glyphs.
-fn line_from(
+/// The line(s) of the glyphs on one baseline: text runs drawn over each
+/// other make lines of their own, in drawing order (see [`layers`]).
+fn lines_from(
     page: u32,
     y: f64,
     mut members: Vec<usize>,
     g: &[Glyph],
     stats: &Stats,
-) -> Option<TLine> {
+) -> Vec<TLine> {
     members.sort_by(|&a, &b| g[a].x.total_cmp(&g[b].x));
+    layers(without_doubles(&members, g))
+        .iter()
+        .filter_map(|layer| line_from(page, y, layer, stats))
+        .collect()
+}
+
+/// One line from its glyphs (in x order).
+fn line_from(page: u32, y: f64, glyphs: &[&Glyph], stats: &Stats) -> Option<TLine> {
     let mut splitter = CellSplitter::new(stats.cell_gap);
     let mut sizes: HashMap<i64, usize> = HashMap::new();
     let (mut bold, mut any) = (true, false);
-    for gl in without_doubles(&members, g) {
+    for &gl in glyphs {
         if gl.is_space() {
             splitter.space(gl);
             continue;
@@ -82,24 +94,6 @@ fn line_from(
         bold,
         cells,
     })
-}
-
-/// The glyphs `members` (in x order) without those drawn twice at (almost)
-/// the same place (fake bold).
-fn without_doubles<'g>(members: &[usize], g: &'g [Glyph]) -> Vec<&'g Glyph> {
-    let mut kept: Vec<&Glyph> = Vec::with_capacity(members.len());
-    for &i in members {
-        let gl = &g[i];
-        let dup = kept.iter().rev().take(4).any(|k| {
-            k.text == gl.text
-                && (k.x - gl.x).abs() < 0.2 * gl.size
-                && (k.y - gl.y).abs() < 0.2 * gl.size
-        });
-        if !dup {
-            kept.push(gl);
-        }
-    }
-    kept
 }
 
 /// Cells with their white space collapsed, empty ones dropped and a list
@@ -246,11 +240,7 @@ fn start_cell(gl: &Glyph) -> Cell {
 /// Right edge of a glyph; a zero width (missing from the font) counts as
 /// half an em.
 fn ink_end(gl: &Glyph) -> f64 {
-    if gl.adv > 0.01 * gl.size {
-        gl.end()
-    } else {
-        gl.x + 0.5 * gl.size
-    }
+    gl.x + ink_width(gl)
 }
 
 /// Where the glyph after `gl` should start if nothing moved the pen.

@@ -3,7 +3,8 @@
 //! The stages, in the order [`rebuild`] runs them, one module each:
 //!
 //! 1. [`lines`]: glyphs → lines (clustered by baseline) → cells (split at
-//!    wide gaps that no space glyph explains).
+//!    wide gaps that no space glyph explains); [`overprint`]: glyphs drawn
+//!    twice read once, text runs drawn over each other kept apart.
 //! 2. [`furniture`]: page furniture removed (text repeated at the same place
 //!    on many pages, lone page numbers).
 //! 3. [`reading_order`]: two-column pages read column by column.
@@ -17,7 +18,9 @@
 //!    out of the projection).
 //! 6. [`page_breaks`]: a table or paragraph cut by a page break is joined
 //!    when its layout goes on.
-//! 7. [`output`]: headings ranked by size, paragraphs separated by empty
+//! 7. [`turned`]: text turned against the page's body (margin notes, chart
+//!    labels) read in its own direction, after the body of its page.
+//! 8. [`output`]: headings ranked by size, paragraphs separated by empty
 //!    lines except between list items.
 //!
 //! This module holds the types the stages share and the document-wide
@@ -27,10 +30,12 @@ mod blocks;
 mod furniture;
 mod lines;
 mod output;
+mod overprint;
 mod page_breaks;
 mod paragraphs;
 mod reading_order;
 mod tables;
+mod turned;
 
 use super::glyphs::PageGlyphs;
 use crate::extract::Line;
@@ -43,6 +48,7 @@ use page_breaks::join_across_pages;
 use reading_order::reading_order;
 use std::collections::HashMap;
 use tables::build_tables;
+use turned::add_turned;
 
 /// A run of text in a line, separated from its neighbours by a wide gap.
 #[derive(Debug, Clone)]
@@ -182,6 +188,7 @@ pub(super) fn rebuild(
         .for_each(|l| stats.hyphens.learn(&l.text()));
     let mut blocks = build_tables(document_blocks(&lines, &stats), &stats.hyphens);
     join_across_pages(&mut blocks, &stats);
+    add_turned(&mut blocks, pages, page_numbers, &stats);
     stats.heading_sizes = heading_sizes(&blocks, stats.body);
     (emit(&blocks, &stats), furniture)
 }
