@@ -33,10 +33,6 @@ git worktree add --detach --quiet "$WORK/tree" "$REV"
 mkdir -p "$WORK/before" "$WORK/after"
 cp "$TARGET/identical-base/release/referat" "$WORK/before/referat"
 log "building the working tree"
-# Cargo keeps one fingerprint for the package whichever checkout built it,
-# with paths relative to it: after the build above, the working tree's
-# older sources would look fresh and the base binary be reused.
-CARGO_TARGET_DIR=$TARGET cargo clean --release --package referat --quiet
 CARGO_TARGET_DIR=$TARGET cargo build --release --quiet
 cp "$TARGET/release/referat" "$WORK/after/referat"
 

@@ -157,3 +157,67 @@ pub fn text_lines(
     }
     ops
 }
+
+/// A one-byte embedded CMap: codes 0x20–0x7E are CIDs 1–95, "æ" (0xE6) is
+/// CID 200 and "ø" (0xF8) CID 201, "å" (0xE5) CID 202 — two CID ranges and
+/// CID chars, as producers write them.
+pub const ONE_BYTE_CMAP: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def
+/CMapName /Custom-OneByte def /CMapType 1 def
+1 begincodespacerange <00> <FF> endcodespacerange
+2 begincidrange
+<20> <7E> 1
+<E6> <E6> 200
+endcidrange
+2 begincidchar
+<F8> 201
+<E5> 202
+endcidchar
+endcmap CMapName currentdict /CMap defineresource pop end end";
+
+/// The ToUnicode map of [`ONE_BYTE_CMAP`]'s font, by one-byte code.
+pub const ONE_BYTE_TO_UNICODE: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CMapName /Custom-UCS def /CMapType 2 def
+1 begincodespacerange <00> <FF> endcodespacerange
+1 beginbfrange <20> <7E> <0020> endbfrange
+3 beginbfchar <E6> <00E6> <F8> <00F8> <E5> <00E5> endbfchar
+endcmap CMapName currentdict /CMap defineresource pop end end";
+
+/// A Type0 font (TrueType-based CID font, no font program) whose encoding
+/// is an embedded one-byte CMap.
+pub fn one_byte_type0(pdf: &mut PdfBuilder) -> String {
+    let encoding = pdf.object(Stream::new(dictionary! {}, ONE_BYTE_CMAP.into()));
+    let to_unicode = pdf.object(Stream::new(dictionary! {}, ONE_BYTE_TO_UNICODE.into()));
+    let descriptor = pdf.object(dictionary! {
+        "Type" => "FontDescriptor",
+        "FontName" => "ABCDEF+Calibri",
+        "Flags" => 32,
+        "FontBBox" => vec![0.into(), (-250).into(), 1000.into(), 900.into()],
+        "ItalicAngle" => 0,
+        "Ascent" => 900,
+        "Descent" => -250,
+        "CapHeight" => 700,
+        "StemV" => 80,
+    });
+    let cid_font = pdf.object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "CIDFontType2",
+        "BaseFont" => "ABCDEF+Calibri",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"),
+            "Supplement" => 0,
+        },
+        "FontDescriptor" => descriptor,
+        "DW" => 500,
+        "CIDToGIDMap" => "Identity",
+    });
+    pdf.font(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => "ABCDEF+Calibri",
+        "Encoding" => encoding,
+        "DescendantFonts" => vec![cid_font.into()],
+        "ToUnicode" => to_unicode,
+    })
+}
