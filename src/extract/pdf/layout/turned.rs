@@ -36,7 +36,7 @@ pub(super) fn add_turned(
         }
         let mut lines: Vec<Vec<TLine>> = turned.iter().map(|p| build_lines(p, stats)).collect();
         remove_furniture(&mut lines, &turned, page_numbers);
-        let extra = build_tables(document_blocks(&lines, stats));
+        let extra = build_tables(document_blocks(&lines, stats), &stats.hyphens);
         for (page, extra) in blocks.iter_mut().zip(extra) {
             page.extend(extra.into_iter().map(|b| match b {
                 Block::Para(mut p) => {
