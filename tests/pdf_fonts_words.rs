@@ -6,7 +6,7 @@
 mod common;
 
 use common::pdf::*;
-use lopdf::{Object, Stream, dictionary};
+use lopdf::{Object, dictionary};
 use referat::error::FileError;
 use referat::extract::Extracted;
 use referat::extract::pdf::{Isolation, PdfOptions, extract_with};
