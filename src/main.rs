@@ -22,7 +22,14 @@ const EXIT_USAGE: u8 = 2;
 /// The input read when `ingest` is given none (the project's sample documents).
 const DEFAULT_INPUT: &str = "fixtures";
 
-/// Most glibc malloc arenas. glibc gives threads their own arenas, up to
+/// The allocator: mimalloc. Extraction allocates and frees a small object
+/// per glyph; with glibc's malloc a fifth of a PDF's CPU time went to
+/// malloc/free, and mimalloc takes 16–19 % of the instructions off each
+/// seed PDF (callgrind) with the same records.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Most glibc malloc arenas (for what C code still allocates with glibc). glibc gives threads their own arenas, up to
 /// eight per core, and each keeps some hundreds of KiB of freed memory; the
 /// PDF pool's I/O threads come and go as children are replaced, so a long
 /// batch kept adding arenas (resident size +2.2 MiB from 1,000 to 5,000
