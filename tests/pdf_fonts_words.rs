@@ -284,3 +284,27 @@ fn on_three_pages_real_furniture_goes_and_a_repeated_form_line_stays() {
         ["Økonomiudvalget – referat 12. maj 2023", "Side 1 af 3"]
     );
 }
+
+#[test]
+fn table_rows_that_differ_only_in_their_numbers_are_not_running_footers() {
+    let mut pdf = PdfBuilder::new();
+    let f = pdf.standard_font("Helvetica");
+    for p in 1..=4 {
+        let mut ops = text_at(&f, 72.0, 810.0, 8.0, "Teknisk Udvalg – referat");
+        ops.extend(body_lines(p, 700.0, 5, &f));
+        // The last rows of a table reach into the bottom margin on every
+        // page; digits aside they read the same.
+        for (r, y) in [90.0, 75.0, 60.0].into_iter().enumerate() {
+            let row = format!("Konto {p}{r}\t{} kr.", 100 * p + r);
+            ops.extend(text_at(&f, 72.0, y, 10.0, &row.replace('\t', "   ")));
+        }
+        ops.extend(text_at(&f, 290.0, 30.0, 8.0, &format!("Side {p} af 4")));
+        pdf.page(ops);
+    }
+    let e = extract(&pdf.build()).unwrap();
+    let lines = body(&e);
+    let count = |t: &str| lines.iter().map(|l| l.matches(t).count()).sum::<usize>();
+    assert_eq!(count("Konto"), 12, "{lines:?}");
+    assert_eq!(count("Teknisk Udvalg"), 0, "{lines:?}");
+    assert_eq!(count("af 4"), 0, "{lines:?}");
+}

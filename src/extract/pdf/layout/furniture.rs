@@ -64,7 +64,9 @@ fn in_margin(l: &TLine, h: f64) -> bool {
     l.y < 0.12 * h || l.y > 0.88 * h
 }
 
-/// Up to 3 lines at each end of a page, inside the margins.
+/// Up to 3 lines at each end of a page, inside the margins. A line whose
+/// key other lines of the page share (rows of a table that differ only in
+/// their numbers) is not a running header or footer, which a page prints once.
 fn candidates(page_lines: &[TLine], h: f64) -> Vec<Candidate> {
     let m = page_lines.len();
     let mut mine: Vec<Candidate> = Vec::new();
@@ -73,6 +75,10 @@ fn candidates(page_lines: &[TLine], h: f64) -> Vec<Candidate> {
         if in_margin(l, h) && !mine.iter().any(|(j, _, _)| *j == i) {
             mine.push((i, key(l), (l.y / 3.0).round() as i64));
         }
+    }
+    if !mine.is_empty() {
+        let keys: Vec<String> = page_lines.iter().map(key).collect();
+        mine.retain(|(_, k, _)| keys.iter().filter(|o| *o == k).count() == 1);
     }
     mine
 }
