@@ -63,6 +63,8 @@ pub mod warn {
     pub const LOW_CONFIDENCE: &str = "low-confidence";
     /// Text was decoded as Windows-1252 because it was not valid UTF-8.
     pub const DECODED_WINDOWS_1252: &str = "decoded-windows-1252";
+    /// Invalid sequences in a mostly UTF-8 text were replaced by U+FFFD.
+    pub const TEXT_INVALID_UTF8: &str = "text-invalid-utf8";
     /// A total row does not equal the sum of its rows.
     pub const TABLE_SUM_MISMATCH: &str = "table-sum-mismatch";
     /// Items show a case number near their heading that the parser did not read.
