@@ -4,8 +4,8 @@ use crate::error::{FileError, warn};
 use crate::extract::{self, Extracted, pdf::PdfOptions};
 use crate::parse::{self, Document};
 use crate::profile::{Profiles, TableWords};
-use crate::record::{Issue, Item, Kind, Proposal, Record, Source, Status, Table};
-use crate::tables;
+use crate::record::{Format, Issue, Item, Kind, Proposal, Record, Source, Status, Table};
+use crate::tables::{self, CellBudget};
 use crate::walk::InputFile;
 
 /// Options for processing files.
@@ -15,6 +15,31 @@ pub struct Options {
     pub pdf: PdfOptions,
     /// Parse every file with this profile instead of detecting one (`--profile`).
     pub profile: Option<String>,
+    /// What one file may take, so that memory stays bounded per file.
+    pub limits: FileLimits,
+}
+
+/// Limits that bound the memory one file takes (PDFs have theirs in
+/// [`PdfOptions`] and the extraction child's address-space limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLimits {
+    /// Largest text file read, in bytes; a larger one fails with
+    /// `text-too-large`. Default 256 MiB, the PDF path's inflate limit.
+    pub max_text_bytes: u64,
+    /// Most table cells one file's tables may hold together; a
+    /// tab-separated run that would go past it is left out of `tables`
+    /// (its text stays in its section) with a `table-too-large` warning.
+    /// Default 250,000 (about 15 MB of table JSON).
+    pub max_table_cells: usize,
+}
+
+impl Default for FileLimits {
+    fn default() -> Self {
+        FileLimits {
+            max_text_bytes: 256 << 20,
+            max_table_cells: 250_000,
+        }
+    }
 }
 
 /// Read and process one file.
@@ -41,27 +66,38 @@ pub fn process_bytes(
 
 /// Process bytes whose [`Source`] (with its SHA-256) is already known.
 pub fn process(bytes: &[u8], source: Source, profiles: &Profiles, options: &Options) -> Record {
+    let limit = options.limits.max_text_bytes;
+    if source.format == Format::Text && bytes.len() as u64 > limit {
+        let error = FileError::TextTooLarge(format!(
+            "{} bytes, more than the {limit} bytes one file may have",
+            bytes.len()
+        ));
+        return Record::failed(source, &error);
+    }
     match extract::extract(bytes, source.format, &options.pdf) {
-        Ok(extracted) => assemble(source, extracted, profiles, options.profile.as_deref()),
+        Ok(extracted) => assemble(source, extracted, profiles, options),
         Err(e) => Record::failed(source, &e),
     }
 }
 
 /// Assemble the record from extracted lines, detecting the layout.
 pub fn build_record(source: Source, extracted: Extracted, profiles: &Profiles) -> Record {
-    assemble(source, extracted, profiles, None)
+    assemble(source, extracted, profiles, &Options::default())
 }
 
-/// Assemble the record, parsing with the named profile when one is given
+/// Assemble the record, parsing with `options.profile` when one is given
 /// (a name that is not loaded falls back to detection).
 fn assemble(
     mut source: Source,
     extracted: Extracted,
     profiles: &Profiles,
-    profile: Option<&str>,
+    options: &Options,
 ) -> Record {
     source.pages = extracted.pages;
-    let forced = profile.and_then(|name| profiles.get(name));
+    let forced = options
+        .profile
+        .as_deref()
+        .and_then(|name| profiles.get(name));
     let Document {
         kind,
         profile,
@@ -78,28 +114,36 @@ fn assemble(
         text,
         warnings: parse_warnings,
     } = parse::parse_with(&extracted, profiles, forced);
+    // The parser keeps its own lines; the extracted ones can go now.
+    let Extracted {
+        lines: extracted_lines,
+        mut warnings,
+        ..
+    } = extracted;
+    drop(extracted_lines);
+    warnings.extend(parse_warnings);
     let words = table_words(profiles, profile.as_deref());
-    let mut tables = tables::detect(&lines[head.start..toc_lines.start.max(head.start)], &words);
-    tables.extend(tables::detect(
-        &lines[toc_lines.end.max(head.start)..head.end],
-        &words,
-    ));
+    let mut budget = CellBudget::new(options.limits.max_table_cells);
+    let mut detect =
+        |range: std::ops::Range<usize>| tables::detect_within(&lines[range], &words, &mut budget);
+    let mut tables = detect(head.start..toc_lines.start.max(head.start));
+    tables.extend(detect(toc_lines.end.max(head.start)..head.end));
     let items: Vec<Item> = items
         .into_iter()
         .map(|(item, range)| Item {
-            tables: tables::detect(&lines[range], &words),
+            tables: detect(range),
             ..item
         })
         .collect();
     let proposals: Vec<Proposal> = proposals
         .into_iter()
         .map(|(p, range)| Proposal {
-            tables: tables::detect(&lines[range], &words),
+            tables: detect(range),
             ..p
         })
         .collect();
-    let mut warnings = extracted.warnings;
-    warnings.extend(parse_warnings);
+    drop(lines);
+    warnings.extend(too_large(&budget));
     let all_tables = tables
         .iter()
         .chain(items.iter().flat_map(|i| &i.tables))
@@ -132,6 +176,26 @@ fn table_words(profiles: &Profiles, name: Option<&str>) -> TableWords {
         .or_else(|| profiles.fallback())
         .map(|p| p.tables.clone())
         .unwrap_or_default()
+}
+
+/// The `table-too-large` warning when tab-separated runs were left out of
+/// the tables for want of cells in the file's budget.
+fn too_large(budget: &CellBudget) -> Option<Issue> {
+    let first = budget.left_out.first()?;
+    let cells: usize = budget.left_out.iter().map(|l| l.cells).sum();
+    let runs = match budget.left_out.len() {
+        1 => "1 tab-separated run".to_string(),
+        n => format!("{n} tab-separated runs"),
+    };
+    Some(Issue {
+        code: warn::TABLE_TOO_LARGE.into(),
+        message: format!(
+            "{runs} with {cells} cells left out of the tables: a file's tables may hold \
+             {} cells; the text stays in its section",
+            budget.limit
+        ),
+        location: Some(first.location),
+    })
 }
 
 /// A `table-sum-mismatch` warning per failed arithmetic check of `table`.

@@ -143,6 +143,7 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
                 page_numbers: profiles.page_number_words(),
             },
             profile: args.profile.clone(),
+            ..Default::default()
         },
         fingerprint: match &args.profile {
             Some(p) => format!("{fingerprint}+{p}"),
