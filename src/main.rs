@@ -143,7 +143,7 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
                 page_numbers: profiles.page_number_words(),
             },
             profile: args.profile.clone(),
-            ..Default::default()
+            limits: ingest::FileLimits::default(),
         },
         fingerprint: match &args.profile {
             Some(p) => format!("{fingerprint}+{p}"),

@@ -12,6 +12,7 @@ pub use text::extract as extract_text;
 use crate::error::FileError;
 use crate::record::{Format, Issue};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// Ticked checkbox marker in extracted text.
 pub const BOX_TICKED: char = '☒';
@@ -82,7 +83,7 @@ pub fn extract(
 /// word also occurs unbroken in the same document; real compounds
 /// ("ESDH-system", "benchmark-analyser", "Sundheds- og") stay as printed.
 pub fn repair_split_words(lines: &mut [Line]) {
-    let mut candidates = std::collections::HashSet::new();
+    let mut candidates = HashSet::new();
     for line in lines.iter().filter(|l| l.text.contains('-')) {
         for (_, left, right) in split_pairs(&line.text) {
             candidates.insert(format!("{left}{right}").to_lowercase());
@@ -91,26 +92,96 @@ pub fn repair_split_words(lines: &mut [Line]) {
     if candidates.is_empty() {
         return;
     }
-    let mut lengths = [false; 256];
-    for c in &candidates {
-        lengths[c.len().min(255)] = true;
-    }
-    let mut known = std::collections::HashSet::new();
-    for line in lines.iter() {
-        for word in line.text.split(|c: char| !c.is_alphanumeric()) {
-            if word.len() < 255 && lengths[word.len()] {
-                let lower = word.to_lowercase();
-                if candidates.contains(&lower) {
-                    known.insert(lower);
-                }
-            }
-        }
-    }
+    let known = known_words(lines, &candidates);
     if known.is_empty() {
         return;
     }
     for line in lines.iter_mut().filter(|l| l.text.contains('-')) {
         line.text = join_known_splits(&line.text, &known);
+    }
+}
+
+/// The `candidates` (lower case) that occur as a whole word in `lines`.
+fn known_words(lines: &[Line], candidates: &HashSet<String>) -> HashSet<String> {
+    // Cheap filters before lower-casing and hashing a word: its byte
+    // length, and for an ASCII word (whose lower case has the same length
+    // and first byte) the pair of both.
+    let mut lengths = [false; 256];
+    let mut ascii = vec![[false; 128]; 256];
+    for c in candidates {
+        lengths[c.len().min(255)] = true;
+        if let Some(&b) = c.as_bytes().first().filter(|b| b.is_ascii()) {
+            ascii[c.len().min(255)][usize::from(b)] = true;
+        }
+    }
+    let mut known = HashSet::new();
+    let mut lower = String::new();
+    for line in lines {
+        for word in alphanumeric_runs(&line.text) {
+            let n = word.len();
+            let may = n < 255
+                && if word.is_ascii() {
+                    word.bytes()
+                        .next()
+                        .is_some_and(|b| ascii[n][usize::from(b.to_ascii_lowercase())])
+                } else {
+                    lengths[n]
+                };
+            if may {
+                lowercase_into(word, &mut lower);
+                if candidates.contains(&lower) && !known.contains(&lower) {
+                    known.insert(lower.clone());
+                }
+            }
+        }
+    }
+    known
+}
+
+/// The non-empty runs of alphanumeric characters in `text`: the non-empty
+/// pieces of `text.split(|c: char| !c.is_alphanumeric())`, read bytewise
+/// where the text is ASCII.
+fn alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
+    let is_word_at = |i: usize| -> (bool, usize) {
+        let b = text.as_bytes()[i];
+        if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = loop {
+            if i >= text.len() {
+                return None;
+            }
+            let (word, len) = is_word_at(i);
+            if word {
+                break i;
+            }
+            i += len;
+        };
+        while i < text.len() {
+            let (word, len) = is_word_at(i);
+            if !word {
+                break;
+            }
+            i += len;
+        }
+        Some(&text[start..i])
+    })
+}
+
+/// `word.to_lowercase()` written into `out` (no allocation for ASCII words).
+fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.push_str(&word.to_lowercase());
     }
 }
 
@@ -136,7 +207,7 @@ fn split_pairs(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
 }
 
 /// Rewrite `left-right` word pairs whose joined form is in `vocabulary`.
-fn join_known_splits(text: &str, known: &std::collections::HashSet<String>) -> String {
+fn join_known_splits(text: &str, known: &HashSet<String>) -> String {
     let joins: Vec<usize> = split_pairs(text)
         .filter(|(_, l, r)| known.contains(&format!("{l}{r}").to_lowercase()))
         .map(|(pos, _, _)| pos)

@@ -174,7 +174,9 @@ pub fn clean_lines(text: &str) -> Vec<Line> {
 fn clean_line(raw: &str, number: u32) -> Line {
     let mut text = raw.trim_end().to_string();
     let mut heading = None;
-    if let Some(c) = HEADING.captures(&text) {
+    if text.starts_with('#')
+        && let Some(c) = HEADING.captures(&text)
+    {
         heading = Some(c[1].len() as u8);
         text = c[2].to_string();
     }
@@ -196,7 +198,8 @@ fn clean_line(raw: &str, number: u32) -> Line {
     if text.contains("**") {
         text = BOLD.replace_all(&text, "$1").into_owned();
     }
-    let text = normalize_bullet(text.trim_end());
+    text.truncate(text.trim_end().len());
+    let text = normalize_bullet(text);
     Line {
         text,
         page: None,
@@ -208,7 +211,7 @@ fn clean_line(raw: &str, number: u32) -> Line {
 }
 
 /// Write list bullets (`*`, `•`) the one way the contract wants: `- `.
-fn normalize_bullet(text: &str) -> String {
+fn normalize_bullet(text: String) -> String {
     let lead = text.len() - text.trim_start_matches([' ']).len();
     let rest = &text[lead..];
     for bullet in ["* ", "• ", "· ", "– "] {
@@ -216,7 +219,7 @@ fn normalize_bullet(text: &str) -> String {
             return format!("{}- {}", &text[..lead], after.trim_start());
         }
     }
-    text.to_string()
+    text
 }
 
 #[cfg(test)]

@@ -20,14 +20,14 @@ mod text;
 mod words;
 
 /// Tables read their words with the same phrase matcher.
-pub(crate) use words::strip_phrase;
+pub(crate) use words::{collapse, strip_phrase};
 
 use crate::error::warn;
 use crate::extract::{Extracted, Line};
 use crate::profile::{Profile, ProfileKind, Profiles};
 use crate::record::{Issue, Item, Kind, Meeting, Proposal, TocEntry};
 use std::ops::Range;
-use words::{collapse, phrase};
+use words::phrase;
 
 /// Layout cues are looked for in this many lines from the top: a family shows itself early.
 const DETECT_LINES: usize = 400;
@@ -86,16 +86,61 @@ pub fn detect_score(lines: &[Line], profile: &Profile) -> (usize, f64) {
     if cues.is_empty() {
         return (0, 0.0);
     }
+    let heads = LineHeads::of(lines);
     let hits = cues
         .iter()
         .filter(|cue| {
-            lines.iter().take(DETECT_LINES).any(|l| {
-                let text = l.text.trim_start();
-                words::strip_phrase(text, cue.trim_end()).is_some()
-            })
+            let cue = cue.trim_end();
+            heads
+                .for_phrase(cue)
+                .any(|text| words::strip_phrase(text, cue).is_some())
         })
         .count();
     (hits, hits as f64 / cues.len() as f64)
+}
+
+/// The first [`DETECT_LINES`] lines (start trimmed), grouped by their
+/// first byte in ASCII lower case, so that a cue is compared only with the
+/// lines it can start: [`words::strip_phrase`] never matches when both first
+/// bytes are ASCII and differ in more than case.
+struct LineHeads<'a> {
+    /// Lines whose first byte is this ASCII byte (lower-cased).
+    ascii: Vec<Vec<&'a str>>,
+    /// Lines that are empty or start with a non-ASCII character.
+    other: Vec<&'a str>,
+    all: Vec<&'a str>,
+}
+
+impl<'a> LineHeads<'a> {
+    fn of(lines: &'a [Line]) -> Self {
+        let mut heads = LineHeads {
+            ascii: vec![Vec::new(); 128],
+            other: Vec::new(),
+            all: Vec::new(),
+        };
+        for l in lines.iter().take(DETECT_LINES) {
+            let text = l.text.trim_start();
+            heads.all.push(text);
+            match text.as_bytes().first() {
+                Some(b) if b.is_ascii() => {
+                    heads.ascii[usize::from(b.to_ascii_lowercase())].push(text)
+                }
+                _ => heads.other.push(text),
+            }
+        }
+        heads
+    }
+
+    /// The lines `phrase` may start.
+    fn for_phrase(&self, phrase: &str) -> Box<dyn Iterator<Item = &'a str> + '_> {
+        match phrase.as_bytes().first() {
+            Some(b) if b.is_ascii() => {
+                let same = &self.ascii[usize::from(b.to_ascii_lowercase())];
+                Box::new(same.iter().chain(&self.other).copied())
+            }
+            _ => Box::new(self.all.iter().copied()),
+        }
+    }
 }
 
 /// Choose the profile for a document: the best-scoring one that reaches its

@@ -20,6 +20,27 @@ pub fn strip_phrase<'a>(input: &'a str, phrase: &str) -> Option<&'a str> {
     {
         return None;
     }
+    let (ib, pb) = (input.as_bytes(), phrase.as_bytes());
+    let offset = if pb.is_ascii() && ib.len() >= pb.len() && ib[..pb.len()].is_ascii() {
+        // ASCII against ASCII: Unicode case folding is ASCII's.
+        if !ib[..pb.len()].eq_ignore_ascii_case(pb) {
+            return None;
+        }
+        pb.len()
+    } else {
+        phrase_end(input, phrase)?
+    };
+    let tail = &input[offset..];
+    let last_is_word = phrase.chars().last().is_some_and(char::is_alphanumeric);
+    if last_is_word && tail.chars().next().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    Some(tail)
+}
+
+/// Where `phrase` ends at the start of `input`, comparing characters
+/// case-insensitively; None when it does not start `input`.
+fn phrase_end(input: &str, phrase: &str) -> Option<usize> {
     let mut rest = input.char_indices();
     for p in phrase.chars() {
         let (_, c) = rest.next()?;
@@ -30,13 +51,7 @@ pub fn strip_phrase<'a>(input: &'a str, phrase: &str) -> Option<&'a str> {
             return None;
         }
     }
-    let offset = rest.next().map(|(i, _)| i).unwrap_or(input.len());
-    let tail = &input[offset..];
-    let last_is_word = phrase.chars().last().is_some_and(char::is_alphanumeric);
-    if last_is_word && tail.chars().next().is_some_and(char::is_alphanumeric) {
-        return None;
-    }
-    Some(tail)
+    Some(rest.next().map(|(i, _)| i).unwrap_or(input.len()))
 }
 
 /// nom parser: one of `phrases` (longest first), case-insensitive, at a word boundary.

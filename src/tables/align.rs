@@ -70,8 +70,8 @@ pub(crate) struct Layout<'a> {
 /// A cell holding a number that is not a bare year.
 fn is_data_cell(cell: &str, words: &TableWords) -> bool {
     !is_year(cell)
-        && !is_meta_cell(cell, words)
         && parse_cell(cell, &words.cell_suffixes).is_numeric()
+        && !is_meta_cell(cell, words)
 }
 
 /// A row holding data: a number (not a year) after the label.

@@ -67,7 +67,7 @@ pub(crate) struct Region<'a> {
 
 /// Collapse runs of whitespace to one space and trim.
 pub(crate) fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::parse::collapse(text)
 }
 
 /// Shortest word part before "- " that is taken as a split word.
@@ -125,6 +125,10 @@ pub(crate) fn split_cells(text: &str) -> Vec<String> {
 }
 
 fn is_separator(text: &str) -> bool {
+    // Two cells, and two rule characters in one of them.
+    if !text.contains(['\t', '|']) || !text.contains(['-', '=']) {
+        return false;
+    }
     let cells: Vec<&str> = text.split(['\t', '|']).collect();
     cells.len() > 1
         && cells.iter().all(|c| {
