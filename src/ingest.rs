@@ -98,72 +98,84 @@ fn assemble(
         .profile
         .as_deref()
         .and_then(|name| profiles.get(name));
-    let Document {
-        kind,
-        profile,
-        confidence,
-        title,
-        meeting,
-        toc,
-        items,
-        proposals,
-        head,
-        toc_lines,
-        lines,
-        preamble,
-        text,
-        warnings: parse_warnings,
-    } = parse::parse_with(&extracted, profiles, forced);
+    let mut doc = parse::parse_with(&extracted, profiles, forced);
     // The parser keeps its own lines; the extracted ones can go now.
-    let Extracted {
-        lines: extracted_lines,
-        mut warnings,
-        ..
-    } = extracted;
-    drop(extracted_lines);
-    warnings.extend(parse_warnings);
-    let words = table_words(profiles, profile.as_deref());
-    let mut budget = CellBudget::new(options.limits.max_table_cells);
-    let mut detect =
-        |range: std::ops::Range<usize>| tables::detect_within(&lines[range], &words, &mut budget);
-    let mut tables = detect(head.start..toc_lines.start.max(head.start));
-    tables.extend(detect(toc_lines.end.max(head.start)..head.end));
-    let items: Vec<Item> = items
+    let mut warnings = extracted.warnings;
+    drop(extracted.lines);
+    warnings.append(&mut doc.warnings);
+    let words = table_words(profiles, doc.profile.as_deref());
+    let found = read_tables(&doc, &words, options.limits.max_table_cells);
+    drop(std::mem::take(&mut doc.lines));
+    let items: Vec<Item> = doc
+        .items
         .into_iter()
-        .map(|(item, range)| Item {
-            tables: detect(range),
-            ..item
-        })
+        .zip(found.items)
+        .map(|((item, _), tables)| Item { tables, ..item })
         .collect();
-    let proposals: Vec<Proposal> = proposals
+    let proposals: Vec<Proposal> = doc
+        .proposals
         .into_iter()
-        .map(|(p, range)| Proposal {
-            tables: detect(range),
-            ..p
-        })
+        .zip(found.proposals)
+        .map(|((p, _), tables)| Proposal { tables, ..p })
         .collect();
-    drop(lines);
-    warnings.extend(too_large(&budget));
-    let all_tables = tables
+    warnings.extend(too_large(&found.budget));
+    let all_tables = found
+        .outside
         .iter()
         .chain(items.iter().flat_map(|i| &i.tables))
         .chain(proposals.iter().flat_map(|p| &p.tables));
     warnings.extend(all_tables.flat_map(sum_mismatches));
     Record {
-        status: status_of(kind, &warnings),
+        status: status_of(doc.kind, &warnings),
         warnings,
-        kind,
-        profile,
-        confidence,
-        title,
-        meeting,
-        toc,
+        kind: doc.kind,
+        profile: doc.profile,
+        confidence: doc.confidence,
+        title: doc.title,
+        meeting: doc.meeting,
+        toc: doc.toc,
         items,
         proposals,
-        tables,
-        preamble,
-        text,
+        tables: found.outside,
+        preamble: doc.preamble,
+        text: doc.text,
         ..Record::new(source)
+    }
+}
+
+/// The tables of a parsed document, read within one cell budget.
+struct Found {
+    /// Tables outside any item or proposal (the head, without its contents list).
+    outside: Vec<Table>,
+    /// Per item, its tables.
+    items: Vec<Vec<Table>>,
+    /// Per proposal, its tables.
+    proposals: Vec<Vec<Table>>,
+    /// What is left of the budget, and the runs left out.
+    budget: CellBudget,
+}
+
+/// Read the tables of the head, each item and each proposal, in document
+/// order, from a budget of `max_cells` cells.
+fn read_tables(doc: &Document, words: &TableWords, max_cells: usize) -> Found {
+    let mut budget = CellBudget::new(max_cells);
+    let mut detect = |range: std::ops::Range<usize>| {
+        tables::detect_within(&doc.lines[range], words, &mut budget)
+    };
+    let (head, toc) = (&doc.head, &doc.toc_lines);
+    let mut outside = detect(head.start..toc.start.max(head.start));
+    outside.extend(detect(toc.end.max(head.start)..head.end));
+    let items = doc.items.iter().map(|(_, r)| detect(r.clone())).collect();
+    let proposals = doc
+        .proposals
+        .iter()
+        .map(|(_, r)| detect(r.clone()))
+        .collect();
+    Found {
+        outside,
+        items,
+        proposals,
+        budget,
     }
 }
 

@@ -68,7 +68,7 @@ fn number_before_date(text: &str, profile: &Profile) -> Option<Treatment> {
     for word in &profile.history.item_words {
         let needle = format!(" {word} ");
         let end = (head_end + needle.len()).min(text.len());
-        let head = text.get(..end).unwrap_or(&text);
+        let head = text.get(..end).unwrap_or(text);
         let Some(at) = head.find(&needle) else {
             continue;
         };
