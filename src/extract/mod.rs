@@ -97,7 +97,9 @@ pub fn repair_split_words(lines: &mut [Line]) {
         return;
     }
     for line in lines.iter_mut().filter(|l| l.text.contains('-')) {
-        line.text = join_known_splits(&line.text, &known);
+        if let Some(joined) = join_known_splits(&line.text, &known) {
+            line.text = joined;
+        }
     }
 }
 
@@ -206,12 +208,16 @@ fn split_pairs(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
     })
 }
 
-/// Rewrite `left-right` word pairs whose joined form is in `vocabulary`.
-fn join_known_splits(text: &str, known: &HashSet<String>) -> String {
+/// `text` with the `left-right` word pairs whose joined form is `known`
+/// joined; None when there is none.
+fn join_known_splits(text: &str, known: &HashSet<String>) -> Option<String> {
     let joins: Vec<usize> = split_pairs(text)
         .filter(|(_, l, r)| known.contains(&format!("{l}{r}").to_lowercase()))
         .map(|(pos, _, _)| pos)
         .collect();
+    if joins.is_empty() {
+        return None;
+    }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for pos in joins {
@@ -219,7 +225,7 @@ fn join_known_splits(text: &str, known: &HashSet<String>) -> String {
         last = pos + 1;
     }
     out.push_str(&text[last..]);
-    out
+    Some(out)
 }
 
 #[cfg(test)]

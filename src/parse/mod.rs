@@ -82,11 +82,15 @@ pub fn heading_title(line: &Line, profile: &Profile) -> Option<String> {
 
 /// How well a profile's cue phrases match a document: (hits, confidence).
 pub fn detect_score(lines: &[Line], profile: &Profile) -> (usize, f64) {
+    score(&LineHeads::of(lines), profile)
+}
+
+/// [`detect_score`] over lines grouped once for all profiles.
+fn score(heads: &LineHeads, profile: &Profile) -> (usize, f64) {
     let cues = &profile.detect.line_starts;
     if cues.is_empty() {
         return (0, 0.0);
     }
-    let heads = LineHeads::of(lines);
     let hits = cues
         .iter()
         .filter(|cue| {
@@ -146,11 +150,12 @@ impl<'a> LineHeads<'a> {
 /// Choose the profile for a document: the best-scoring one that reaches its
 /// `min_hits`, else the fallback.
 pub fn choose<'p>(lines: &[Line], profiles: &'p Profiles) -> Option<(&'p Profile, f64)> {
+    let heads = LineHeads::of(lines);
     profiles
         .profiles
         .iter()
         .filter(|p| !p.fallback)
-        .map(|p| (p, detect_score(lines, p)))
+        .map(|p| (p, score(&heads, p)))
         .filter(|(p, (hits, _))| *hits >= p.detect.min_hits.max(1))
         .max_by(|a, b| a.1.1.total_cmp(&b.1.1))
         .map(|(p, (_, c))| (p, c))

@@ -272,15 +272,31 @@ pub fn danish_number(input: &str) -> IResult<&str, f64> {
         .map_err(|_| nom::Err::Error(Error::new(input, ErrorKind::Float)))
 }
 
+/// True when `text` is non-empty and its only whitespace is single spaces
+/// between other characters (what [`collapse`] makes of it is itself).
+fn is_collapsed(text: &str) -> bool {
+    let mut previous_space = true;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let irregular = match b {
+            b' ' => previous_space,
+            // The ASCII characters `char::is_whitespace` accepts besides ' '.
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => true,
+            // Lead bytes of the other whitespace characters (U+0085, U+00A0,
+            // U+1680, U+2000–U+205F, U+3000): decode and ask.
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => text[i..].chars().next().is_some_and(char::is_whitespace),
+            _ => false,
+        };
+        if irregular {
+            return false;
+        }
+        previous_space = b == b' ';
+    }
+    !previous_space
+}
+
 /// Collapse runs of whitespace (tabs included) to single spaces.
 pub fn collapse(text: &str) -> String {
-    let mut previous_space = true;
-    let regular = text.chars().all(|c| {
-        let irregular = (c == ' ' && previous_space) || (c != ' ' && c.is_whitespace());
-        previous_space = c == ' ';
-        !irregular
-    });
-    if regular && !previous_space {
+    if is_collapsed(text) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -374,6 +390,23 @@ mod tests {
         assert_eq!(collapse("æ ø\u{a0}å"), "æ ø å");
         assert_eq!(collapse("plain text"), "plain text");
         assert_eq!(collapse(""), "");
+    }
+
+    #[test]
+    fn collapse_agrees_with_split_whitespace() {
+        for text in [
+            "Ældre\u{3000}råd",
+            "a\u{2028}b",
+            "\u{85}x",
+            "x\u{202f}y\u{205f}z\u{1680}w",
+            "ø\u{2007} å",
+            "vej\u{b}nr",
+            "€ 12 – ½",
+            "ok tekst",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse(text), expected, "{text:?}");
+        }
     }
 
     #[test]
