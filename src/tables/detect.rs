@@ -14,7 +14,7 @@
 //! with a caption word; notes are the lines below it that start like notes.
 
 use super::lexicon::{is_caption, is_note};
-use super::number::parse_cell;
+use super::number::{ParsedCell, parse_cell};
 use crate::extract::{BOX_EMPTY, BOX_TICKED, Line};
 use crate::profile::TableWords;
 
@@ -44,6 +44,9 @@ pub(crate) struct RawRow<'a> {
     pub block: usize,
     /// False for a plain line taken as a row (its empty cells were dropped).
     pub tabbed: bool,
+    /// Each cell read by [`parse_cell`] (the label's left empty), filled in
+    /// once the table is known to be within its cell budget.
+    pub parsed: Vec<ParsedCell>,
 }
 
 /// A table found in the lines, before columns and rows are worked out.
@@ -206,16 +209,31 @@ fn continues_label(text: &str, last: &RawRow, adjacent: bool, words: &TableWords
         && last.cells.len() <= 2
 }
 
+/// Read every cell after the label of `rows` (into [`RawRow::parsed`]).
+fn parse_cells(rows: &mut [RawRow], words: &TableWords) {
+    for row in rows {
+        row.parsed = row
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(k, c)| match k {
+                0 => ParsedCell::default(),
+                _ => parse_cell(c, &words.cell_suffixes),
+            })
+            .collect();
+    }
+}
+
 /// Footnote markers a table prints: markers glued to numbers, and `*` when
 /// any cell carries a star.
-pub(crate) fn markers(rows: &[RawRow], words: &TableWords) -> Vec<String> {
+pub(crate) fn markers(rows: &[RawRow]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for row in rows {
         for (k, cell) in row.cells.iter().enumerate() {
             if k > 0 {
-                for m in parse_cell(cell, &words.cell_suffixes).footnotes {
-                    if !out.contains(&m) {
-                        out.push(m);
+                for m in &row.parsed[k].footnotes {
+                    if !out.contains(m) {
+                        out.push(m.clone());
                     }
                 }
             }
@@ -244,12 +262,13 @@ pub(crate) fn find<'a>(
             continue;
         }
         let caption = caption_above(lines, &kinds, i);
-        let scan = RowScan::new(lines, &kinds, words, *budget).rows_from(i);
+        let mut scan = RowScan::new(lines, &kinds, words, *budget).rows_from(i);
         let marks = if scan.too_large {
             Vec::new()
         } else {
             *budget -= scan.cells;
-            markers(&scan.rows, words)
+            parse_cells(&mut scan.rows, words);
+            markers(&scan.rows)
         };
         let (notes, after) = notes_below(lines, &kinds, scan.end, words, &marks);
         regions.push(Region {
@@ -369,6 +388,7 @@ impl<'a, 'k> RowScan<'a, 'k> {
             line,
             block,
             tabbed: true,
+            parsed: Vec::new(),
         });
         self.adjacent = true;
         j + 1
@@ -391,6 +411,7 @@ impl<'a, 'k> RowScan<'a, 'k> {
                     line,
                     block,
                     tabbed: false,
+                    parsed: Vec::new(),
                 });
             }
             return Some(end);

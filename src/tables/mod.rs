@@ -129,7 +129,7 @@ fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
     let checks = checks::checks(&layout.rows, &roles, &layout.columns, &layout.groups, words);
     let rows = layout
         .rows
-        .iter()
+        .into_iter()
         .zip(&roles)
         .map(|(row, role)| record_row(row, *role))
         .collect();
@@ -164,18 +164,18 @@ fn unit(texts: &[&String], words: &TableWords) -> Option<Unit> {
 
 /// A body row as the record gives it: label, a cell per column (`None`
 /// when empty), role.
-fn record_row(row: &PlacedRow, role: RowRole) -> Row {
+fn record_row(row: PlacedRow, role: RowRole) -> Row {
     Row {
-        label: row.label().to_string(),
+        label: row.raw.cells.into_iter().next().unwrap_or_default(),
         cells: row
             .texts
-            .iter()
-            .zip(&row.parsed)
+            .into_iter()
+            .zip(row.parsed)
             .map(|(t, p)| {
                 (!t.is_empty()).then(|| Cell {
-                    raw: t.clone(),
                     values: p.values(),
-                    footnotes: p.footnotes.clone(),
+                    footnotes: p.footnotes,
+                    raw: t,
                 })
             })
             .collect(),
