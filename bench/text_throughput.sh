@@ -12,6 +12,7 @@
 # usage: bench/text_throughput.sh          (MB=100 WIDE_MB=34 ROUNDS=3)
 #        MB=10 WIDE_MB=5 ROUNDS=1 bench/text_throughput.sh   (a quick try)
 #        SEEDS="fixtures/*.txt fixtures/layouts/*.txt" bench/text_throughput.sh
+#        BIN=/tmp/old/referat bench/text_throughput.sh   (another build)
 #            (also the small invented layouts: more files, more per-file cost)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,8 @@ SEEDS=${SEEDS:-fixtures/*.txt}
 WIDE_MB=${WIDE_MB:-34}
 ROUNDS=${ROUNDS:-3}
 TARGET=${CARGO_TARGET_DIR:-target}
-BIN=$TARGET/release/referat
+# BIN=path/to/referat measures that binary (e.g. an older build) instead.
+BIN=${BIN:-}
 
 log() { echo "text-bench: $*" >&2; }
 
@@ -31,8 +33,11 @@ command -v python3 >/dev/null || { log "python3 is needed to make the corpus"; e
     apt-get update -qq && apt-get install -y -qq time >/dev/null
 }
 
-log "building release binary"
-cargo build --release --quiet
+if [ -z "$BIN" ]; then
+    log "building release binary"
+    cargo build --release --quiet
+    BIN=$TARGET/release/referat
+fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/referat-text-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -116,7 +121,7 @@ WIDE_WARN=$(grep -o '"code":"table-too-large"' "$WORK/out-wide/records.jsonl" | 
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 
 cat <<EOF
-### Text throughput ($(date -u +%Y-%m-%d), referat $(git rev-parse --short HEAD 2>/dev/null || echo '?'))
+### Text throughput ($(date -u +%Y-%m-%d), $BIN, tree $(git rev-parse --short HEAD 2>/dev/null || echo '?'))
 
 Machine: $(nproc) cores ($CPU), $(uname -sr); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end.
 Release build, page cache warm, \`--jobs 1\`, median of $ROUNDS rounds; MB = 10^6 bytes, per core = input bytes / (user + system CPU seconds).
