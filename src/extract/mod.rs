@@ -144,35 +144,42 @@ fn known_words(lines: &[Line], candidates: &HashSet<String>) -> HashSet<String> 
 /// pieces of `text.split(|c: char| !c.is_alphanumeric())`, read bytewise
 /// where the text is ASCII.
 fn alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
-    let is_word_at = |i: usize| -> (bool, usize) {
-        let b = text.as_bytes()[i];
+    let bytes = text.as_bytes();
+    // The length of the character at `i` when it is alphanumeric, else 0.
+    let word_at = move |i: usize| -> usize {
+        let b = bytes[i];
         if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1)
+            usize::from(b.is_ascii_alphanumeric())
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
+            if c.is_alphanumeric() { c.len_utf8() } else { 0 }
+        }
+    };
+    // The length of the character at `i` (a boundary).
+    let char_len = move |i: usize| -> usize {
+        match bytes[i] {
+            0..0x80 => 1,
+            0xc0..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            _ => 4,
         }
     };
     let mut i = 0;
     std::iter::from_fn(move || {
-        let start = loop {
-            if i >= text.len() {
-                return None;
-            }
-            let (word, len) = is_word_at(i);
-            if word {
-                break i;
-            }
-            i += len;
-        };
-        while i < text.len() {
-            let (word, len) = is_word_at(i);
-            if !word {
-                break;
-            }
-            i += len;
+        while i < bytes.len() && word_at(i) == 0 {
+            i += char_len(i);
         }
-        Some(&text[start..i])
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        loop {
+            let n = if i < bytes.len() { word_at(i) } else { 0 };
+            if n == 0 {
+                return Some(&text[start..i]);
+            }
+            i += n;
+        }
     })
 }
 
@@ -240,6 +247,27 @@ mod tests {
                 ..Default::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn alphanumeric_runs_are_the_pieces_of_a_split() {
+        for text in [
+            "",
+            "Ærø-færgen, 12 kr.",
+            "  a--b  ",
+            "Ω≈ç ½ 2²",
+            "x\u{a0}y\u{3000}z",
+        ] {
+            let expected: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(
+                alphanumeric_runs(text).collect::<Vec<_>>(),
+                expected,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

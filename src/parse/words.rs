@@ -272,6 +272,22 @@ pub fn danish_number(input: &str) -> IResult<&str, f64> {
         .map_err(|_| nom::Err::Error(Error::new(input, ErrorKind::Float)))
 }
 
+/// The byte length of the whitespace character at byte `i` of `text` (a
+/// character boundary), or 0 when it is not whitespace (`char::is_whitespace`).
+fn whitespace_at(text: &str, i: usize) -> usize {
+    match text.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => 1,
+        // Lead bytes of the other whitespace characters (U+0085, U+00A0,
+        // U+1680, U+2000–U+205F, U+3000): decode and ask.
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    }
+}
+
 /// True when `text` is non-empty and its only whitespace is single spaces
 /// between other characters (what [`collapse`] makes of it is itself).
 fn is_collapsed(text: &str) -> bool {
@@ -279,12 +295,7 @@ fn is_collapsed(text: &str) -> bool {
     for (i, &b) in text.as_bytes().iter().enumerate() {
         let irregular = match b {
             b' ' => previous_space,
-            // The ASCII characters `char::is_whitespace` accepts besides ' '.
-            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => true,
-            // Lead bytes of the other whitespace characters (U+0085, U+00A0,
-            // U+1680, U+2000–U+205F, U+3000): decode and ask.
-            0xc2 | 0xe1 | 0xe2 | 0xe3 => text[i..].chars().next().is_some_and(char::is_whitespace),
-            _ => false,
+            _ => whitespace_at(text, i) > 0,
         };
         if irregular {
             return false;
@@ -299,12 +310,30 @@ pub fn collapse(text: &str) -> String {
     if is_collapsed(text) {
         return text.to_string();
     }
+    // Bytewise `split_whitespace().join(" ")`: continuation bytes and other
+    // lead bytes are never whitespace, so words end on character boundaries.
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let (mut i, mut start) = (0, None);
+    while i < text.len() {
+        let n = whitespace_at(text, i);
+        if n == 0 {
+            start.get_or_insert(i);
+            i += 1;
+            continue;
+        }
+        if let Some(s) = start.take() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[s..i]);
+        }
+        i += n;
+    }
+    if let Some(s) = start {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[s..]);
     }
     out
 }
