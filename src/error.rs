@@ -26,6 +26,9 @@ pub enum FileError {
     /// A stream inflates past the memory limit.
     #[error("the PDF is too large to extract safely: {0}")]
     PdfTooLarge(String),
+    /// A text file is larger than the limit.
+    #[error("the text file is too large to process safely: {0}")]
+    TextTooLarge(String),
     /// Extraction ran past `--timeout`.
     #[error("extraction took longer than {0} s and was stopped")]
     Timeout(u64),
@@ -48,6 +51,7 @@ impl FileError {
             FileError::PdfEncrypted => "pdf-encrypted",
             FileError::PdfNoText => "pdf-no-text",
             FileError::PdfTooLarge(_) => "pdf-too-large",
+            FileError::TextTooLarge(..) => "text-too-large",
             FileError::Timeout(_) => "timeout",
             FileError::ExtractorCrashed(_) => "extractor-crashed",
             FileError::Internal(_) => "internal-error",
@@ -63,6 +67,11 @@ pub mod warn {
     pub const LOW_CONFIDENCE: &str = "low-confidence";
     /// Text was decoded as Windows-1252 because it was not valid UTF-8.
     pub const DECODED_WINDOWS_1252: &str = "decoded-windows-1252";
+    /// Invalid sequences in a mostly UTF-8 text were replaced by U+FFFD.
+    pub const TEXT_INVALID_UTF8: &str = "text-invalid-utf8";
+    /// Tab-separated runs were left out of the tables: the file's tables
+    /// would hold more cells than the limit.
+    pub const TABLE_TOO_LARGE: &str = "table-too-large";
     /// A total row does not equal the sum of its rows.
     pub const TABLE_SUM_MISMATCH: &str = "table-sum-mismatch";
     /// Items show a case number near their heading that the parser did not read.
@@ -71,5 +80,10 @@ pub mod warn {
     pub const DECISION_NOT_READ: &str = "decision-not-read";
 
     /// Warnings that mean content was lost: the record is `partial`.
-    pub const LOSSY: &[&str] = &[UNKNOWN_LAYOUT, CASE_NUMBER_NOT_READ, DECISION_NOT_READ];
+    pub const LOSSY: &[&str] = &[
+        UNKNOWN_LAYOUT,
+        CASE_NUMBER_NOT_READ,
+        DECISION_NOT_READ,
+        TABLE_TOO_LARGE,
+    ];
 }

@@ -4,8 +4,8 @@ use crate::error::{FileError, warn};
 use crate::extract::{self, Extracted, pdf::PdfOptions};
 use crate::parse::{self, Document};
 use crate::profile::{Profiles, TableWords};
-use crate::record::{Issue, Item, Kind, Proposal, Record, Source, Status, Table};
-use crate::tables;
+use crate::record::{Format, Issue, Item, Kind, Proposal, Record, Source, Status, Table};
+use crate::tables::{self, CellBudget};
 use crate::walk::InputFile;
 
 /// Options for processing files.
@@ -15,6 +15,31 @@ pub struct Options {
     pub pdf: PdfOptions,
     /// Parse every file with this profile instead of detecting one (`--profile`).
     pub profile: Option<String>,
+    /// What one file may take, so that memory stays bounded per file.
+    pub limits: FileLimits,
+}
+
+/// Limits that bound the memory one file takes (PDFs have theirs in
+/// [`PdfOptions`] and the extraction child's address-space limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLimits {
+    /// Largest text file read, in bytes; a larger one fails with
+    /// `text-too-large`. Default 256 MiB, the PDF path's inflate limit.
+    pub max_text_bytes: u64,
+    /// Most table cells one file's tables may hold together; a
+    /// tab-separated run that would go past it is left out of `tables`
+    /// (its text stays in its section) with a `table-too-large` warning.
+    /// Default 250,000 (about 15 MB of table JSON).
+    pub max_table_cells: usize,
+}
+
+impl Default for FileLimits {
+    fn default() -> Self {
+        FileLimits {
+            max_text_bytes: 256 << 20,
+            max_table_cells: 250_000,
+        }
+    }
 }
 
 /// Read and process one file.
@@ -41,85 +66,116 @@ pub fn process_bytes(
 
 /// Process bytes whose [`Source`] (with its SHA-256) is already known.
 pub fn process(bytes: &[u8], source: Source, profiles: &Profiles, options: &Options) -> Record {
+    let limit = options.limits.max_text_bytes;
+    if source.format == Format::Text && bytes.len() as u64 > limit {
+        let error = FileError::TextTooLarge(format!(
+            "{} bytes, more than the {limit} bytes one file may have",
+            bytes.len()
+        ));
+        return Record::failed(source, &error);
+    }
     match extract::extract(bytes, source.format, &options.pdf) {
-        Ok(extracted) => assemble(source, extracted, profiles, options.profile.as_deref()),
+        Ok(extracted) => assemble(source, extracted, profiles, options),
         Err(e) => Record::failed(source, &e),
     }
 }
 
 /// Assemble the record from extracted lines, detecting the layout.
 pub fn build_record(source: Source, extracted: Extracted, profiles: &Profiles) -> Record {
-    assemble(source, extracted, profiles, None)
+    assemble(source, extracted, profiles, &Options::default())
 }
 
-/// Assemble the record, parsing with the named profile when one is given
+/// Assemble the record, parsing with `options.profile` when one is given
 /// (a name that is not loaded falls back to detection).
 fn assemble(
     mut source: Source,
     extracted: Extracted,
     profiles: &Profiles,
-    profile: Option<&str>,
+    options: &Options,
 ) -> Record {
     source.pages = extracted.pages;
-    let forced = profile.and_then(|name| profiles.get(name));
-    let Document {
-        kind,
-        profile,
-        confidence,
-        title,
-        meeting,
-        toc,
-        items,
-        proposals,
-        head,
-        toc_lines,
-        lines,
-        preamble,
-        text,
-        warnings: parse_warnings,
-    } = parse::parse_with(&extracted, profiles, forced);
-    let words = table_words(profiles, profile.as_deref());
-    let mut tables = tables::detect(&lines[head.start..toc_lines.start.max(head.start)], &words);
-    tables.extend(tables::detect(
-        &lines[toc_lines.end.max(head.start)..head.end],
-        &words,
-    ));
-    let items: Vec<Item> = items
-        .into_iter()
-        .map(|(item, range)| Item {
-            tables: tables::detect(&lines[range], &words),
-            ..item
-        })
-        .collect();
-    let proposals: Vec<Proposal> = proposals
-        .into_iter()
-        .map(|(p, range)| Proposal {
-            tables: tables::detect(&lines[range], &words),
-            ..p
-        })
-        .collect();
+    let forced = options
+        .profile
+        .as_deref()
+        .and_then(|name| profiles.get(name));
+    let mut doc = parse::parse_with(&extracted, profiles, forced);
+    // The parser keeps its own lines; the extracted ones can go now.
     let mut warnings = extracted.warnings;
-    warnings.extend(parse_warnings);
-    let all_tables = tables
+    drop(extracted.lines);
+    warnings.append(&mut doc.warnings);
+    let words = table_words(profiles, doc.profile.as_deref());
+    let found = read_tables(&doc, &words, options.limits.max_table_cells);
+    drop(std::mem::take(&mut doc.lines));
+    let items: Vec<Item> = doc
+        .items
+        .into_iter()
+        .zip(found.items)
+        .map(|((item, _), tables)| Item { tables, ..item })
+        .collect();
+    let proposals: Vec<Proposal> = doc
+        .proposals
+        .into_iter()
+        .zip(found.proposals)
+        .map(|((p, _), tables)| Proposal { tables, ..p })
+        .collect();
+    warnings.extend(too_large(&found.budget));
+    let all_tables = found
+        .outside
         .iter()
         .chain(items.iter().flat_map(|i| &i.tables))
         .chain(proposals.iter().flat_map(|p| &p.tables));
     warnings.extend(all_tables.flat_map(sum_mismatches));
     Record {
-        status: status_of(kind, &warnings),
+        status: status_of(doc.kind, &warnings),
         warnings,
-        kind,
-        profile,
-        confidence,
-        title,
-        meeting,
-        toc,
+        kind: doc.kind,
+        profile: doc.profile,
+        confidence: doc.confidence,
+        title: doc.title,
+        meeting: doc.meeting,
+        toc: doc.toc,
         items,
         proposals,
-        tables,
-        preamble,
-        text,
+        tables: found.outside,
+        preamble: doc.preamble,
+        text: doc.text,
         ..Record::new(source)
+    }
+}
+
+/// The tables of a parsed document, read within one cell budget.
+struct Found {
+    /// Tables outside any item or proposal (the head, without its contents list).
+    outside: Vec<Table>,
+    /// Per item, its tables.
+    items: Vec<Vec<Table>>,
+    /// Per proposal, its tables.
+    proposals: Vec<Vec<Table>>,
+    /// What is left of the budget, and the runs left out.
+    budget: CellBudget,
+}
+
+/// Read the tables of the head, each item and each proposal, in document
+/// order, from a budget of `max_cells` cells.
+fn read_tables(doc: &Document, words: &TableWords, max_cells: usize) -> Found {
+    let mut budget = CellBudget::new(max_cells);
+    let mut detect = |range: std::ops::Range<usize>| {
+        tables::detect_within(&doc.lines[range], words, &mut budget)
+    };
+    let (head, toc) = (&doc.head, &doc.toc_lines);
+    let mut outside = detect(head.start..toc.start.max(head.start));
+    outside.extend(detect(toc.end.max(head.start)..head.end));
+    let items = doc.items.iter().map(|(_, r)| detect(r.clone())).collect();
+    let proposals = doc
+        .proposals
+        .iter()
+        .map(|(_, r)| detect(r.clone()))
+        .collect();
+    Found {
+        outside,
+        items,
+        proposals,
+        budget,
     }
 }
 
@@ -132,6 +188,26 @@ fn table_words(profiles: &Profiles, name: Option<&str>) -> TableWords {
         .or_else(|| profiles.fallback())
         .map(|p| p.tables.clone())
         .unwrap_or_default()
+}
+
+/// The `table-too-large` warning when tab-separated runs were left out of
+/// the tables for want of cells in the file's budget.
+fn too_large(budget: &CellBudget) -> Option<Issue> {
+    let first = budget.left_out.first()?;
+    let cells: usize = budget.left_out.iter().map(|l| l.cells).sum();
+    let runs = match budget.left_out.len() {
+        1 => "1 tab-separated run".to_string(),
+        n => format!("{n} tab-separated runs"),
+    };
+    Some(Issue {
+        code: warn::TABLE_TOO_LARGE.into(),
+        message: format!(
+            "{runs} with {cells} cells left out of the tables: a file's tables may hold \
+             {} cells; the text stays in its section",
+            budget.limit
+        ),
+        location: Some(first.location),
+    })
 }
 
 /// A `table-sum-mismatch` warning per failed arithmetic check of `table`.

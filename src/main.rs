@@ -212,6 +212,7 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
                 hyphens: profiles.hyphen_words(),
             },
             profile: args.profile.clone(),
+            limits: ingest::FileLimits::default(),
         },
         fingerprint: match &args.profile {
             Some(p) => format!("{fingerprint}+{p}"),

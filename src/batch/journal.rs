@@ -1,7 +1,7 @@
 //! `OUT/.journal`: the append-only log of records finished during a run.
 //!
-//! Each finished file is one line, written by the single writer thread with
-//! one `write` of the whole line:
+//! Each finished file is one line, written by the single writer thread
+//! (the head, then the record JSON as it is, then the newline):
 //!
 //! ```text
 //! <checksum>\t<manifest entry JSON>\t<record JSON>\n
@@ -130,21 +130,24 @@ impl Journal {
         Ok((journal, recovered))
     }
 
-    /// Append one finished file with one write; returns where its record is.
+    /// Append one finished file; returns where its record is. The record
+    /// JSON is written as it is, not copied into the line: a large record
+    /// costs no second and third copy.
     pub fn append(&mut self, entry: &Entry, record_json: &str) -> std::io::Result<Located> {
         let entry_json = serde_json::to_string(entry)?;
-        let mut payload = Vec::with_capacity(entry_json.len() + record_json.len() + 1);
-        payload.extend_from_slice(entry_json.as_bytes());
-        payload.push(b'\t');
-        payload.extend_from_slice(record_json.as_bytes());
-        let mut line = Vec::with_capacity(payload.len() + SUM_LEN + 2);
-        line.extend_from_slice(checksum(&payload).as_bytes());
-        line.push(b'\t');
-        line.extend_from_slice(&payload);
-        line.push(b'\n');
-        let offset = self.len + (SUM_LEN + 1 + entry_json.len() + 1) as u64;
-        self.file.write_all(&line)?;
-        self.len += line.len() as u64;
+        let mut sum = Sha256::new();
+        sum.update(entry_json.as_bytes());
+        sum.update(b"\t");
+        sum.update(record_json.as_bytes());
+        let mut head = hex::encode(&sum.finalize()[..SUM_LEN / 2]);
+        head.push('\t');
+        head.push_str(&entry_json);
+        head.push('\t');
+        let offset = self.len + head.len() as u64;
+        self.file.write_all(head.as_bytes())?;
+        self.file.write_all(record_json.as_bytes())?;
+        self.file.write_all(b"\n")?;
+        self.len = offset + record_json.len() as u64 + 1;
         Ok(Located {
             entry: entry.clone(),
             offset,

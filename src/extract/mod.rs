@@ -16,6 +16,7 @@ pub use text::extract as extract_text;
 use crate::error::FileError;
 use crate::record::{Format, Issue};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// Ticked checkbox marker in extracted text.
 pub const BOX_TICKED: char = '☒';
@@ -114,7 +115,7 @@ pub fn extract(
 /// word also occurs unbroken in the same document; real compounds
 /// ("ESDH-system", "benchmark-analyser", "Sundheds- og") stay as printed.
 pub fn repair_split_words(lines: &mut [Line]) {
-    let mut candidates = std::collections::HashSet::new();
+    let mut candidates = HashSet::new();
     for line in lines.iter().filter(|l| l.text.contains('-')) {
         for (_, left, right) in split_pairs(&line.text) {
             candidates.insert(format!("{left}{right}").to_lowercase());
@@ -123,26 +124,105 @@ pub fn repair_split_words(lines: &mut [Line]) {
     if candidates.is_empty() {
         return;
     }
-    let mut lengths = [false; 256];
-    for c in &candidates {
-        lengths[c.len().min(255)] = true;
-    }
-    let mut known = std::collections::HashSet::new();
-    for line in lines.iter() {
-        for word in line.text.split(|c: char| !c.is_alphanumeric()) {
-            if word.len() < 255 && lengths[word.len()] {
-                let lower = word.to_lowercase();
-                if candidates.contains(&lower) {
-                    known.insert(lower);
-                }
-            }
-        }
-    }
+    let known = known_words(lines, &candidates);
     if known.is_empty() {
         return;
     }
     for line in lines.iter_mut().filter(|l| l.text.contains('-')) {
-        line.text = join_known_splits(&line.text, &known);
+        if let Some(joined) = join_known_splits(&line.text, &known) {
+            line.text = joined;
+        }
+    }
+}
+
+/// The `candidates` (lower case) that occur as a whole word in `lines`.
+fn known_words(lines: &[Line], candidates: &HashSet<String>) -> HashSet<String> {
+    // Cheap filters before lower-casing and hashing a word: its byte
+    // length, and for an ASCII word (whose lower case has the same length
+    // and first byte) the pair of both.
+    let mut lengths = [false; 256];
+    let mut ascii = vec![[false; 128]; 256];
+    for c in candidates {
+        lengths[c.len().min(255)] = true;
+        if let Some(&b) = c.as_bytes().first().filter(|b| b.is_ascii()) {
+            ascii[c.len().min(255)][usize::from(b)] = true;
+        }
+    }
+    let mut known = HashSet::new();
+    let mut lower = String::new();
+    for line in lines {
+        for word in alphanumeric_runs(&line.text) {
+            let n = word.len();
+            let may = n < 255
+                && if word.is_ascii() {
+                    word.bytes()
+                        .next()
+                        .is_some_and(|b| ascii[n][usize::from(b.to_ascii_lowercase())])
+                } else {
+                    lengths[n]
+                };
+            if may {
+                lowercase_into(word, &mut lower);
+                if candidates.contains(&lower) && !known.contains(&lower) {
+                    known.insert(lower.clone());
+                }
+            }
+        }
+    }
+    known
+}
+
+/// The non-empty runs of alphanumeric characters in `text`: the non-empty
+/// pieces of `text.split(|c: char| !c.is_alphanumeric())`, read bytewise
+/// where the text is ASCII.
+fn alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    // The length of the character at `i` when it is alphanumeric, else 0.
+    let word_at = move |i: usize| -> usize {
+        let b = bytes[i];
+        if b.is_ascii() {
+            usize::from(b.is_ascii_alphanumeric())
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() { c.len_utf8() } else { 0 }
+        }
+    };
+    // The length of the character at `i` (a boundary).
+    let char_len = move |i: usize| -> usize {
+        match bytes[i] {
+            0..0x80 => 1,
+            0xc0..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            _ => 4,
+        }
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && word_at(i) == 0 {
+            i += char_len(i);
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        loop {
+            let n = if i < bytes.len() { word_at(i) } else { 0 };
+            if n == 0 {
+                return Some(&text[start..i]);
+            }
+            i += n;
+        }
+    })
+}
+
+/// `word.to_lowercase()` written into `out` (no allocation for ASCII words).
+fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.push_str(&word.to_lowercase());
     }
 }
 
@@ -167,12 +247,16 @@ fn split_pairs(text: &str) -> impl Iterator<Item = (usize, &str, &str)> {
     })
 }
 
-/// Rewrite `left-right` word pairs whose joined form is in `vocabulary`.
-fn join_known_splits(text: &str, known: &std::collections::HashSet<String>) -> String {
+/// `text` with the `left-right` word pairs whose joined form is `known`
+/// joined; None when there is none.
+fn join_known_splits(text: &str, known: &HashSet<String>) -> Option<String> {
     let joins: Vec<usize> = split_pairs(text)
         .filter(|(_, l, r)| known.contains(&format!("{l}{r}").to_lowercase()))
         .map(|(pos, _, _)| pos)
         .collect();
+    if joins.is_empty() {
+        return None;
+    }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for pos in joins {
@@ -180,7 +264,7 @@ fn join_known_splits(text: &str, known: &std::collections::HashSet<String>) -> S
         last = pos + 1;
     }
     out.push_str(&text[last..]);
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -195,6 +279,27 @@ mod tests {
                 ..Default::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn alphanumeric_runs_are_the_pieces_of_a_split() {
+        for text in [
+            "",
+            "Ærø-færgen, 12 kr.",
+            "  a--b  ",
+            "Ω≈ç ½ 2²",
+            "x\u{a0}y\u{3000}z",
+        ] {
+            let expected: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(
+                alphanumeric_runs(text).collect::<Vec<_>>(),
+                expected,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,16 +1,19 @@
-//! Text input: decoding (UTF-8, UTF-16 with BOM, Windows-1252 fallback) and
-//! removal of the markup converters leave (`#`, `**`, `<b>`, `<input …>`).
+//! Text input: decoding (UTF-8, with its few invalid sequences replaced;
+//! UTF-8/UTF-16 with BOM; Windows-1252 when the bytes are not mostly UTF-8)
+//! and removal of the markup converters leave (`#`, `**`, `<b>`, `<input …>`).
 
 use super::{BOX_EMPTY, BOX_TICKED, Extracted, Line};
 use crate::error::{FileError, warn};
 use crate::record::Issue;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// Decode and clean a text file into lines.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
     let (text, mut warnings) = decode(bytes)?;
     let lines = clean_lines(&text);
+    drop(text);
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(FileError::Empty);
     }
@@ -24,35 +27,108 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
 }
 
 /// Decode bytes to a string, refusing empty and binary input.
-pub fn decode(bytes: &[u8]) -> Result<(String, Vec<Issue>), FileError> {
+///
+/// A BOM names the encoding. Otherwise the bytes are read as UTF-8 when
+/// they are mostly UTF-8 ([`mostly_utf8`]), each invalid sequence replaced
+/// by U+FFFD and counted in a `text-invalid-utf8` warning; else as
+/// Windows-1252 with a `decoded-windows-1252` warning.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Vec<Issue>), FileError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FileError::Empty);
     }
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _, had_errors) = encoding.decode(bytes);
-        let _ = bom_len;
-        if had_errors && encoding != encoding_rs::UTF_8 {
-            return Err(FileError::Binary(format!(
-                "invalid {} data",
-                encoding.name()
-            )));
-        }
-        return Ok((text.into_owned(), Vec::new()));
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        return decode_with_bom(bytes, encoding);
     }
     if looks_binary(bytes) {
         return Err(FileError::Binary("NUL or control bytes".into()));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_owned(), Vec::new())),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            let warning = Issue {
-                code: warn::DECODED_WINDOWS_1252.into(),
-                message: "the file is not valid UTF-8; it was read as Windows-1252".into(),
-                location: None,
-            };
-            Ok((text.into_owned(), vec![warning]))
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((Cow::Borrowed(s), Vec::new()));
+    }
+    let counts = Utf8Counts::of(bytes);
+    if counts.mostly_utf8() {
+        let warning = invalid_utf8_warning(counts.invalid_sequences);
+        return Ok((String::from_utf8_lossy(bytes), vec![warning]));
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    let warning = Issue {
+        code: warn::DECODED_WINDOWS_1252.into(),
+        message: "the file is not valid UTF-8; it was read as Windows-1252".into(),
+        location: None,
+    };
+    Ok((text, vec![warning]))
+}
+
+/// Decode a file that starts with the BOM of `encoding`: invalid UTF-8 is
+/// replaced and counted, invalid UTF-16 makes the file binary.
+fn decode_with_bom<'a>(
+    bytes: &'a [u8],
+    encoding: &'static encoding_rs::Encoding,
+) -> Result<(Cow<'a, str>, Vec<Issue>), FileError> {
+    let (text, _, had_errors) = encoding.decode(bytes);
+    if !had_errors {
+        return Ok((text, Vec::new()));
+    }
+    if encoding != encoding_rs::UTF_8 {
+        return Err(FileError::Binary(format!(
+            "invalid {} data",
+            encoding.name()
+        )));
+    }
+    let invalid = Utf8Counts::of(bytes).invalid_sequences;
+    Ok((text, vec![invalid_utf8_warning(invalid)]))
+}
+
+/// The `text-invalid-utf8` warning for `count` replaced sequences.
+fn invalid_utf8_warning(count: usize) -> Issue {
+    let what = if count == 1 {
+        "1 invalid UTF-8 sequence was".to_string()
+    } else {
+        format!("{count} invalid UTF-8 sequences were")
+    };
+    Issue {
+        code: warn::TEXT_INVALID_UTF8.into(),
+        message: format!("{what} replaced by U+FFFD; the rest of the file is UTF-8"),
+        location: None,
+    }
+}
+
+/// What a UTF-8 reading of some bytes finds.
+#[derive(Debug, Default, PartialEq)]
+struct Utf8Counts {
+    /// Characters of two to four bytes that are valid UTF-8.
+    multibyte_chars: usize,
+    /// Bytes above 0x7F, valid or not.
+    high_bytes: usize,
+    /// Invalid sequences (each becomes one U+FFFD).
+    invalid_sequences: usize,
+    /// Bytes in invalid sequences.
+    invalid_bytes: usize,
+}
+
+impl Utf8Counts {
+    fn of(bytes: &[u8]) -> Utf8Counts {
+        let mut c = Utf8Counts::default();
+        for chunk in bytes.utf8_chunks() {
+            let valid = chunk.valid();
+            let ascii = valid.bytes().filter(u8::is_ascii).count();
+            c.high_bytes += valid.len() - ascii;
+            c.multibyte_chars += valid.chars().count() - ascii;
+            let bad = chunk.invalid().len();
+            c.high_bytes += bad;
+            c.invalid_bytes += bad;
+            c.invalid_sequences += usize::from(bad > 0);
         }
+        c
+    }
+
+    /// True when the bytes are UTF-8 with a few errors rather than a
+    /// single-byte encoding: valid multi-byte characters are present and at
+    /// most a quarter of the bytes above 0x7F are in invalid sequences. In
+    /// Windows-1252 text "æøå" are single high bytes between ASCII, never
+    /// valid UTF-8, so nearly all its high bytes are invalid.
+    fn mostly_utf8(&self) -> bool {
+        self.multibyte_chars > 0 && self.invalid_bytes * 4 <= self.high_bytes
     }
 }
 
@@ -98,7 +174,9 @@ pub fn clean_lines(text: &str) -> Vec<Line> {
 fn clean_line(raw: &str, number: u32) -> Line {
     let mut text = raw.trim_end().to_string();
     let mut heading = None;
-    if let Some(c) = HEADING.captures(&text) {
+    if text.starts_with('#')
+        && let Some(c) = HEADING.captures(&text)
+    {
         heading = Some(c[1].len() as u8);
         text = c[2].to_string();
     }
@@ -120,7 +198,8 @@ fn clean_line(raw: &str, number: u32) -> Line {
     if text.contains("**") {
         text = BOLD.replace_all(&text, "$1").into_owned();
     }
-    let text = normalize_bullet(text.trim_end());
+    text.truncate(text.trim_end().len());
+    let text = normalize_bullet(text);
     Line {
         text,
         page: None,
@@ -132,7 +211,7 @@ fn clean_line(raw: &str, number: u32) -> Line {
 }
 
 /// Write list bullets (`*`, `•`) the one way the contract wants: `- `.
-fn normalize_bullet(text: &str) -> String {
+fn normalize_bullet(text: String) -> String {
     let lead = text.len() - text.trim_start_matches([' ']).len();
     let rest = &text[lead..];
     for bullet in ["* ", "• ", "· ", "– "] {
@@ -140,7 +219,7 @@ fn normalize_bullet(text: &str) -> String {
             return format!("{}- {}", &text[..lead], after.trim_start());
         }
     }
-    text.to_string()
+    text
 }
 
 #[cfg(test)]
@@ -188,6 +267,74 @@ mod tests {
             decode(b"\x00\x01\x02abc"),
             Err(FileError::Binary(_))
         ));
+    }
+
+    #[test]
+    fn one_bad_byte_in_utf8_is_replaced_not_a_reason_for_cp1252() {
+        let mut bytes = "Æblegrød på Ørsted-skolen\n".repeat(3).into_bytes();
+        bytes.insert(11, 0xFF);
+        let (s, w) = decode(&bytes).unwrap();
+        assert!(s.starts_with("Æblegrød \u{FFFD}på Ørsted"));
+        assert_eq!(s.matches('ø').count(), 3);
+        assert_eq!(s.matches('\u{FFFD}').count(), 1);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].code, "text-invalid-utf8");
+        assert!(w[0].message.starts_with("1 invalid UTF-8 sequence was"));
+    }
+
+    #[test]
+    fn several_bad_sequences_are_counted() {
+        let bytes = b"\xc3\xa6\xc3\xb8\xc3\xa5 \xc3\xa6\xc3\xb8\xc3\xa5 \xe2\x82 x \x80 y";
+        let (s, w) = decode(bytes).unwrap();
+        assert_eq!(s, "æøå æøå \u{FFFD} x \u{FFFD} y");
+        assert!(w[0].message.starts_with("2 invalid UTF-8 sequences were"));
+    }
+
+    #[test]
+    fn cp1252_file_is_read_as_cp1252_without_replacements() {
+        let bytes = b"Referat fra m\xf8det i \xc6ldrer\xe5det \x96 K\xf8benhavn \x80 12";
+        let (s, w) = decode(bytes).unwrap();
+        assert_eq!(s, "Referat fra mødet i Ældrerådet – København € 12");
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].code, "decoded-windows-1252");
+    }
+
+    #[test]
+    fn a_stray_valid_pair_in_cp1252_does_not_make_it_utf8() {
+        // "Ø–" is D8 96 in Windows-1252, which is also valid UTF-8 (U+0616).
+        let bytes = b"\xd8\x96 m\xf8de, r\xe5d, \xe6ble, s\xf8, \xe5";
+        assert_eq!(
+            Utf8Counts::of(bytes),
+            Utf8Counts {
+                multibyte_chars: 1,
+                high_bytes: 7,
+                invalid_sequences: 5,
+                invalid_bytes: 5
+            }
+        );
+        let (s, w) = decode(bytes).unwrap();
+        assert_eq!(s, "Ø– møde, råd, æble, sø, å");
+        assert_eq!(w[0].code, "decoded-windows-1252");
+    }
+
+    #[test]
+    fn ascii_and_valid_utf8_borrow_without_warnings() {
+        let (s, w) = decode(b"Punkt 1: Godkendelse\n").unwrap();
+        assert!(matches!(s, Cow::Borrowed("Punkt 1: Godkendelse\n")));
+        assert!(w.is_empty());
+        let (s, w) = decode("Ærø".as_bytes()).unwrap();
+        assert_eq!(s, "Ærø");
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped_and_its_bad_bytes_counted() {
+        let (s, w) = decode("\u{feff}Ærø".as_bytes()).unwrap();
+        assert_eq!(s, "Ærø");
+        assert!(w.is_empty());
+        let (s, w) = decode(b"\xef\xbb\xbf\xc3\x86r\xf8").unwrap();
+        assert_eq!(s, "Ær\u{FFFD}");
+        assert_eq!(w[0].code, "text-invalid-utf8");
     }
 
     #[test]

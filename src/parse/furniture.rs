@@ -42,10 +42,11 @@ fn mask(lines: &[Line], keep: impl Fn(&Line) -> bool) -> Vec<bool> {
     }
     let edges = at_page_edge(lines, &pages);
     let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    // Only lines at a page's edge can be furniture, so only their shapes count.
     for (i, line) in lines.iter().enumerate() {
-        if candidate(line) {
+        if edges[i] && candidate(line) {
             let on = seen.entry(shape(&line.text)).or_default();
-            if edges[i] && !on.contains(&pages[i]) {
+            if !on.contains(&pages[i]) {
                 on.push(pages[i]);
             }
         }

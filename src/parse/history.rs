@@ -15,6 +15,10 @@ const MAX_BODY_WORDS: usize = 6;
 
 /// A whole line naming a treatment: "<Body> [den] <date> [Punkt|§ N][:]".
 pub fn treatment_line(text: &str, profile: &Profile) -> Option<Treatment> {
+    // Both forms need a date or an item number, so a digit.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let text = collapse(text.trim().trim_end_matches(':'));
     if let Some(t) = number_before_date(&text, profile) {
         return Some(t);
@@ -55,9 +59,17 @@ pub fn treatment_line(text: &str, profile: &Profile) -> Option<Treatment> {
 
 /// "Tekniska nämnden § 6 28.01.2025": body, item word and number, date.
 fn number_before_date(text: &str, profile: &Profile) -> Option<Treatment> {
+    // The item word follows at most MAX_BODY_WORDS words: search only there
+    // (a first occurrence further on is rejected below all the same).
+    let head_end = text
+        .match_indices(' ')
+        .nth(MAX_BODY_WORDS)
+        .map_or(text.len(), |(k, _)| k);
     for word in &profile.history.item_words {
         let needle = format!(" {word} ");
-        let Some(at) = text.find(&needle) else {
+        let end = (head_end + needle.len()).min(text.len());
+        let head = text.get(..end).unwrap_or(text);
+        let Some(at) = head.find(&needle) else {
             continue;
         };
         let body: Vec<&str> = text[..at].split(' ').collect();

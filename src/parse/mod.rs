@@ -20,14 +20,14 @@ mod text;
 mod words;
 
 /// Tables read their words with the same phrase matcher.
-pub(crate) use words::strip_phrase;
+pub(crate) use words::{collapse, strip_phrase};
 
 use crate::error::warn;
 use crate::extract::{Extracted, Line};
 use crate::profile::{Profile, ProfileKind, Profiles};
 use crate::record::{Issue, Item, Kind, Meeting, Proposal, TocEntry};
 use std::ops::Range;
-use words::{collapse, phrase};
+use words::phrase;
 
 /// Layout cues are looked for in this many lines from the top: a family shows itself early.
 const DETECT_LINES: usize = 400;
@@ -82,6 +82,11 @@ pub fn heading_title(line: &Line, profile: &Profile) -> Option<String> {
 
 /// How well a profile's cue phrases match a document: (hits, confidence).
 pub fn detect_score(lines: &[Line], profile: &Profile) -> (usize, f64) {
+    score(&LineHeads::of(lines), profile)
+}
+
+/// [`detect_score`] over lines grouped once for all profiles.
+fn score(heads: &LineHeads, profile: &Profile) -> (usize, f64) {
     let cues = &profile.detect.line_starts;
     if cues.is_empty() {
         return (0, 0.0);
@@ -89,23 +94,68 @@ pub fn detect_score(lines: &[Line], profile: &Profile) -> (usize, f64) {
     let hits = cues
         .iter()
         .filter(|cue| {
-            lines.iter().take(DETECT_LINES).any(|l| {
-                let text = l.text.trim_start();
-                words::strip_phrase(text, cue.trim_end()).is_some()
-            })
+            let cue = cue.trim_end();
+            heads
+                .for_phrase(cue)
+                .any(|text| words::strip_phrase(text, cue).is_some())
         })
         .count();
     (hits, hits as f64 / cues.len() as f64)
 }
 
+/// The first [`DETECT_LINES`] lines (start trimmed), grouped by their
+/// first byte in ASCII lower case, so that a cue is compared only with the
+/// lines it can start: [`words::strip_phrase`] never matches when both first
+/// bytes are ASCII and differ in more than case.
+struct LineHeads<'a> {
+    /// Lines whose first byte is this ASCII byte (lower-cased).
+    ascii: Vec<Vec<&'a str>>,
+    /// Lines that are empty or start with a non-ASCII character.
+    other: Vec<&'a str>,
+    all: Vec<&'a str>,
+}
+
+impl<'a> LineHeads<'a> {
+    fn of(lines: &'a [Line]) -> Self {
+        let mut heads = LineHeads {
+            ascii: vec![Vec::new(); 128],
+            other: Vec::new(),
+            all: Vec::new(),
+        };
+        for l in lines.iter().take(DETECT_LINES) {
+            let text = l.text.trim_start();
+            heads.all.push(text);
+            match text.as_bytes().first() {
+                Some(b) if b.is_ascii() => {
+                    heads.ascii[usize::from(b.to_ascii_lowercase())].push(text)
+                }
+                _ => heads.other.push(text),
+            }
+        }
+        heads
+    }
+
+    /// The lines `phrase` may start.
+    fn for_phrase(&self, phrase: &str) -> Box<dyn Iterator<Item = &'a str> + '_> {
+        match phrase.as_bytes().first() {
+            Some(b) if b.is_ascii() => {
+                let same = &self.ascii[usize::from(b.to_ascii_lowercase())];
+                Box::new(same.iter().chain(&self.other).copied())
+            }
+            _ => Box::new(self.all.iter().copied()),
+        }
+    }
+}
+
 /// Choose the profile for a document: the best-scoring one that reaches its
 /// `min_hits`, else the fallback.
 pub fn choose<'p>(lines: &[Line], profiles: &'p Profiles) -> Option<(&'p Profile, f64)> {
+    let heads = LineHeads::of(lines);
     profiles
         .profiles
         .iter()
         .filter(|p| !p.fallback)
-        .map(|p| (p, detect_score(lines, p)))
+        .map(|p| (p, score(&heads, p)))
         .filter(|(p, (hits, _))| *hits >= p.detect.min_hits.max(1))
         .max_by(|a, b| a.1.1.total_cmp(&b.1.1))
         .map(|(p, (_, c))| (p, c))

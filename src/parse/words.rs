@@ -20,6 +20,27 @@ pub fn strip_phrase<'a>(input: &'a str, phrase: &str) -> Option<&'a str> {
     {
         return None;
     }
+    let (ib, pb) = (input.as_bytes(), phrase.as_bytes());
+    let offset = if pb.is_ascii() && ib.len() >= pb.len() && ib[..pb.len()].is_ascii() {
+        // ASCII against ASCII: Unicode case folding is ASCII's.
+        if !ib[..pb.len()].eq_ignore_ascii_case(pb) {
+            return None;
+        }
+        pb.len()
+    } else {
+        phrase_end(input, phrase)?
+    };
+    let tail = &input[offset..];
+    let last_is_word = phrase.chars().last().is_some_and(char::is_alphanumeric);
+    if last_is_word && tail.chars().next().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    Some(tail)
+}
+
+/// Where `phrase` ends at the start of `input`, comparing characters
+/// case-insensitively; None when it does not start `input`.
+fn phrase_end(input: &str, phrase: &str) -> Option<usize> {
     let mut rest = input.char_indices();
     for p in phrase.chars() {
         let (_, c) = rest.next()?;
@@ -30,13 +51,7 @@ pub fn strip_phrase<'a>(input: &'a str, phrase: &str) -> Option<&'a str> {
             return None;
         }
     }
-    let offset = rest.next().map(|(i, _)| i).unwrap_or(input.len());
-    let tail = &input[offset..];
-    let last_is_word = phrase.chars().last().is_some_and(char::is_alphanumeric);
-    if last_is_word && tail.chars().next().is_some_and(char::is_alphanumeric) {
-        return None;
-    }
-    Some(tail)
+    Some(rest.next().map(|(i, _)| i).unwrap_or(input.len()))
 }
 
 /// nom parser: one of `phrases` (longest first), case-insensitive, at a word boundary.
@@ -257,23 +272,68 @@ pub fn danish_number(input: &str) -> IResult<&str, f64> {
         .map_err(|_| nom::Err::Error(Error::new(input, ErrorKind::Float)))
 }
 
+/// The byte length of the whitespace character at byte `i` of `text` (a
+/// character boundary), or 0 when it is not whitespace (`char::is_whitespace`).
+fn whitespace_at(text: &str, i: usize) -> usize {
+    match text.as_bytes()[i] {
+        b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => 1,
+        // Lead bytes of the other whitespace characters (U+0085, U+00A0,
+        // U+1680, U+2000–U+205F, U+3000): decode and ask.
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    }
+}
+
+/// True when `text` is non-empty and its only whitespace is single spaces
+/// between other characters (what [`collapse`] makes of it is itself).
+fn is_collapsed(text: &str) -> bool {
+    let mut previous_space = true;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let irregular = match b {
+            b' ' => previous_space,
+            _ => whitespace_at(text, i) > 0,
+        };
+        if irregular {
+            return false;
+        }
+        previous_space = b == b' ';
+    }
+    !previous_space
+}
+
 /// Collapse runs of whitespace (tabs included) to single spaces.
 pub fn collapse(text: &str) -> String {
-    let mut previous_space = true;
-    let regular = text.chars().all(|c| {
-        let irregular = (c == ' ' && previous_space) || (c != ' ' && c.is_whitespace());
-        previous_space = c == ' ';
-        !irregular
-    });
-    if regular && !previous_space {
+    if is_collapsed(text) {
         return text.to_string();
     }
+    // Bytewise `split_whitespace().join(" ")`: continuation bytes and other
+    // lead bytes are never whitespace, so words end on character boundaries.
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let (mut i, mut start) = (0, None);
+    while i < text.len() {
+        let n = whitespace_at(text, i);
+        if n == 0 {
+            start.get_or_insert(i);
+            i += 1;
+            continue;
+        }
+        if let Some(s) = start.take() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[s..i]);
+        }
+        i += n;
+    }
+    if let Some(s) = start {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[s..]);
     }
     out
 }
@@ -359,6 +419,23 @@ mod tests {
         assert_eq!(collapse("æ ø\u{a0}å"), "æ ø å");
         assert_eq!(collapse("plain text"), "plain text");
         assert_eq!(collapse(""), "");
+    }
+
+    #[test]
+    fn collapse_agrees_with_split_whitespace() {
+        for text in [
+            "Ældre\u{3000}råd",
+            "a\u{2028}b",
+            "\u{85}x",
+            "x\u{202f}y\u{205f}z\u{1680}w",
+            "ø\u{2007} å",
+            "vej\u{b}nr",
+            "€ 12 – ½",
+            "ok tekst",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse(text), expected, "{text:?}");
+        }
     }
 
     #[test]

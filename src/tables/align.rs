@@ -22,7 +22,7 @@
 
 use super::detect::{RawRow, join_hyphens};
 use super::lexicon::is_meta_cell;
-use super::number::{ParsedCell, is_year, parse_cell};
+use super::number::{ParsedCell, is_year};
 use crate::profile::TableWords;
 
 /// A row placed in the table's columns.
@@ -67,16 +67,12 @@ pub(crate) struct Layout<'a> {
     pub rows: Vec<PlacedRow<'a>>,
 }
 
-/// A cell holding a number that is not a bare year.
-fn is_data_cell(cell: &str, words: &TableWords) -> bool {
-    !is_year(cell)
-        && !is_meta_cell(cell, words)
-        && parse_cell(cell, &words.cell_suffixes).is_numeric()
-}
-
 /// A row holding data: a number (not a year) after the label.
 fn is_data_row(row: &RawRow, words: &TableWords) -> bool {
-    row.cells.iter().skip(1).any(|c| is_data_cell(c, words))
+    let cells = row.cells.iter().zip(&row.parsed).skip(1);
+    cells
+        .into_iter()
+        .any(|(c, p)| !is_year(c) && p.is_numeric() && !is_meta_cell(c, words))
 }
 
 /// How many leading rows form the header.
@@ -178,14 +174,13 @@ impl Profile {
     }
 
     /// How well cells placed from column `offset` fit the profile.
-    fn fit(&self, cells: &[String], offset: usize, words: &TableWords) -> i64 {
+    fn fit(&self, cells: &[String], parsed: &[ParsedCell], offset: usize) -> i64 {
         let mut score = 0;
-        for (k, cell) in cells.iter().enumerate() {
+        for (k, (cell, parsed)) in cells.iter().zip(parsed).enumerate() {
             let c = offset + k;
             if cell.is_empty() || c >= self.numbers.len() {
                 continue;
             }
-            let parsed = parse_cell(cell, &words.cell_suffixes);
             if parsed.dash {
                 continue;
             }
@@ -199,18 +194,18 @@ impl Profile {
 }
 
 /// Place a row's cells after the label in the table's columns (`width`
-/// counts the label), from column `offset` on, and parse them.
-fn place<'a>(raw: RawRow<'a>, offset: usize, width: usize, words: &TableWords) -> PlacedRow<'a> {
+/// counts the label), from column `offset` on, with what they read as
+/// (an empty slot reads as nothing).
+fn place(mut raw: RawRow<'_>, offset: usize, width: usize) -> PlacedRow<'_> {
     let mut texts = vec![String::new(); width.saturating_sub(1)];
-    for (k, cell) in raw.cells.iter().skip(1).enumerate() {
-        if let Some(slot) = texts.get_mut(offset + k) {
+    let mut parsed = vec![ParsedCell::default(); width.saturating_sub(1)];
+    let cells = raw.cells.iter().zip(std::mem::take(&mut raw.parsed));
+    for (k, (cell, p)) in cells.skip(1).enumerate() {
+        if let (Some(slot), Some(q)) = (texts.get_mut(offset + k), parsed.get_mut(offset + k)) {
             *slot = cell.clone();
+            *q = p;
         }
     }
-    let parsed = texts
-        .iter()
-        .map(|t| parse_cell(t, &words.cell_suffixes))
-        .collect();
     PlacedRow { raw, texts, parsed }
 }
 
@@ -218,13 +213,7 @@ fn place<'a>(raw: RawRow<'a>, offset: usize, width: usize, words: &TableWords) -
 /// (left-aligned) unless it is a short tabbed row of a later block whose
 /// shape no first-block row has, and its cells fit the first block's
 /// `profile` at least as well right-aligned.
-fn offset(
-    raw: &RawRow,
-    cols: usize,
-    first_block_short: &[usize],
-    profile: &Profile,
-    words: &TableWords,
-) -> usize {
+fn offset(raw: &RawRow, cols: usize, first_block_short: &[usize], profile: &Profile) -> usize {
     let n = raw.cells.len().saturating_sub(1);
     let right = cols.saturating_sub(n);
     let keep_left =
@@ -232,8 +221,8 @@ fn offset(
     if keep_left {
         return 0;
     }
-    let cells = &raw.cells[1..];
-    if profile.fit(cells, right, words) >= profile.fit(cells, 0, words) {
+    let (cells, parsed) = (&raw.cells[1..], &raw.parsed[1..]);
+    if profile.fit(cells, parsed, right) >= profile.fit(cells, parsed, 0) {
         right
     } else {
         0
@@ -264,8 +253,8 @@ pub(crate) fn layout<'a>(rows: Vec<RawRow<'a>>, words: &TableWords) -> Layout<'a
         if raw.block > 0 && header.iter().any(|hr| hr.cells == raw.cells) {
             continue;
         }
-        let offset = offset(&raw, cols, &first_block_short, &profile, words);
-        let row = place(raw, offset, width, words);
+        let offset = offset(&raw, cols, &first_block_short, &profile);
+        let row = place(raw, offset, width);
         if row.raw.block == 0 {
             profile.add(&row);
         }

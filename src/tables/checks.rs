@@ -234,14 +234,41 @@ fn subset(rows: &[PlacedRow], t: usize, pool: &[usize]) -> Option<Vec<usize>> {
     let n = pool.len();
     let mut masks: Vec<u32> = (1..(1u32 << n)).collect();
     masks.sort_by_key(|m| (m.count_ones(), *m));
+    let mut set = Vec::with_capacity(n);
     masks.into_iter().find_map(|m| {
-        let set: Vec<usize> = (0..n)
-            .filter(|b| m & (1 << b) != 0)
-            .map(|b| pool[b])
-            .collect();
-        let (res, ok) = evaluate(rows, t, &set);
-        (ok && res.len() >= MIN_SUBSET_COLUMNS).then_some(set)
+        set.clear();
+        set.extend((0..n).filter(|b| m & (1 << b) != 0).map(|b| pool[b]));
+        let (checked, ok) = agreement(rows, t, &set);
+        (ok && checked >= MIN_SUBSET_COLUMNS).then(|| set.clone())
     })
+}
+
+/// What [`evaluate`] finds, without the column results: how many columns
+/// it would check, and whether the set agrees everywhere.
+fn agreement(rows: &[PlacedRow], t: usize, set: &[usize]) -> (usize, bool) {
+    let (mut checked, mut any_summand) = (0, false);
+    for c in 0..rows[t].parsed.len() {
+        let Ok(total) = amount(&rows[t].parsed[c]) else {
+            continue;
+        };
+        let decimals = total.map_or(0, |(_, d)| d);
+        let Some(sum) = Sum::of(column(rows, set, c), decimals) else {
+            continue;
+        };
+        any_summand |= sum.n > 0;
+        let tol = tolerance(sum.n, sum.decimals);
+        let agrees = match total {
+            Some((found, _)) => {
+                checked += 1;
+                (sum.value - found).abs() <= tol + 1e-9
+            }
+            None => sum.value.abs() <= tol + 1e-9,
+        };
+        if !agrees {
+            return (checked, false);
+        }
+    }
+    (checked, any_summand && checked > 0)
 }
 
 /// Labels of two totals share a stem of two or more words and neither is a

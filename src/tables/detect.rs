@@ -14,7 +14,7 @@
 //! with a caption word; notes are the lines below it that start like notes.
 
 use super::lexicon::{is_caption, is_note};
-use super::number::parse_cell;
+use super::number::{ParsedCell, parse_cell};
 use crate::extract::{BOX_EMPTY, BOX_TICKED, Line};
 use crate::profile::TableWords;
 
@@ -44,6 +44,9 @@ pub(crate) struct RawRow<'a> {
     pub block: usize,
     /// False for a plain line taken as a row (its empty cells were dropped).
     pub tabbed: bool,
+    /// Each cell read by [`parse_cell`] (the label's left empty), filled in
+    /// once the table is known to be within its cell budget.
+    pub parsed: Vec<ParsedCell>,
 }
 
 /// A table found in the lines, before columns and rows are worked out.
@@ -51,15 +54,23 @@ pub(crate) struct RawRow<'a> {
 pub(crate) struct Region<'a> {
     /// The caption line above, if any.
     pub caption: Option<String>,
-    /// The rows, header included, in order.
+    /// The rows, header included, in order (only the last one when the
+    /// region is `too_large`).
     pub rows: Vec<RawRow<'a>>,
     /// Note lines under the table.
     pub notes: Vec<String>,
+    /// Its first line.
+    pub first: &'a Line,
+    /// Cells in the region's rows (a plain line taken as a row counts one).
+    pub cells: usize,
+    /// The region held more cells than the budget left: its rows were
+    /// counted, not kept.
+    pub too_large: bool,
 }
 
 /// Collapse runs of whitespace to one space and trim.
 pub(crate) fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::parse::collapse(text)
 }
 
 /// Shortest word part before "- " that is taken as a split word.
@@ -117,6 +128,10 @@ pub(crate) fn split_cells(text: &str) -> Vec<String> {
 }
 
 fn is_separator(text: &str) -> bool {
+    // Two cells, and two rule characters in one of them.
+    if !text.contains(['\t', '|']) || !text.contains(['-', '=']) {
+        return false;
+    }
     let cells: Vec<&str> = text.split(['\t', '|']).collect();
     cells.len() > 1
         && cells.iter().all(|c| {
@@ -194,16 +209,31 @@ fn continues_label(text: &str, last: &RawRow, adjacent: bool, words: &TableWords
         && last.cells.len() <= 2
 }
 
+/// Read every cell after the label of `rows` (into [`RawRow::parsed`]).
+fn parse_cells(rows: &mut [RawRow], words: &TableWords) {
+    for row in rows {
+        row.parsed = row
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(k, c)| match k {
+                0 => ParsedCell::default(),
+                _ => parse_cell(c, &words.cell_suffixes),
+            })
+            .collect();
+    }
+}
+
 /// Footnote markers a table prints: markers glued to numbers, and `*` when
 /// any cell carries a star.
-pub(crate) fn markers(rows: &[RawRow], words: &TableWords) -> Vec<String> {
+pub(crate) fn markers(rows: &[RawRow]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for row in rows {
         for (k, cell) in row.cells.iter().enumerate() {
             if k > 0 {
-                for m in parse_cell(cell, &words.cell_suffixes).footnotes {
-                    if !out.contains(&m) {
-                        out.push(m);
+                for m in &row.parsed[k].footnotes {
+                    if !out.contains(m) {
+                        out.push(m.clone());
                     }
                 }
             }
@@ -215,8 +245,14 @@ pub(crate) fn markers(rows: &[RawRow], words: &TableWords) -> Vec<String> {
     out
 }
 
-/// Find the tables in `lines`.
-pub(crate) fn find<'a>(lines: &'a [Line], words: &TableWords) -> Vec<Region<'a>> {
+/// Find the tables in `lines`. A region whose cells would take `budget`
+/// below zero is returned `too_large` (its rows counted, not kept); the
+/// cells of the other regions are taken from `budget`.
+pub(crate) fn find<'a>(
+    lines: &'a [Line],
+    words: &TableWords,
+    budget: &mut usize,
+) -> Vec<Region<'a>> {
     let kinds: Vec<LineKind> = lines.iter().map(|l| classify(l, words)).collect();
     let mut regions = Vec::new();
     let mut i = 0;
@@ -226,15 +262,24 @@ pub(crate) fn find<'a>(lines: &'a [Line], words: &TableWords) -> Vec<Region<'a>>
             continue;
         }
         let caption = caption_above(lines, &kinds, i);
-        let (rows, end) = RowScan::new(lines, &kinds, words).rows_from(i);
-        let marks = markers(&rows, words);
-        let (notes, after) = notes_below(lines, &kinds, end, words, &marks);
+        let mut scan = RowScan::new(lines, &kinds, words, *budget).rows_from(i);
+        let marks = if scan.too_large {
+            Vec::new()
+        } else {
+            *budget -= scan.cells;
+            parse_cells(&mut scan.rows, words);
+            markers(&scan.rows)
+        };
+        let (notes, after) = notes_below(lines, &kinds, scan.end, words, &marks);
         regions.push(Region {
             caption,
-            rows,
+            rows: scan.rows,
             notes,
+            first: &lines[i],
+            cells: scan.cells,
+            too_large: scan.too_large,
         });
-        i = after.max(end).max(i + 1);
+        i = after.max(scan.end).max(i + 1);
     }
     regions
 }
@@ -265,10 +310,24 @@ struct RowScan<'a, 'k> {
     /// Was the line before the current one part of the table (no blank
     /// line between)?
     adjacent: bool,
+    /// Cells in the rows so far.
+    cells: usize,
+    /// Most cells the table may have; past it only the last row is kept.
+    limit: usize,
+}
+
+/// What a [`RowScan`] read: the rows, their cell count, whether they went
+/// past the limit (then only the last row is kept), and the index of the
+/// first line after the table.
+struct Scanned<'a> {
+    rows: Vec<RawRow<'a>>,
+    cells: usize,
+    too_large: bool,
+    end: usize,
 }
 
 impl<'a, 'k> RowScan<'a, 'k> {
-    fn new(lines: &'a [Line], kinds: &'k [LineKind], words: &'k TableWords) -> Self {
+    fn new(lines: &'a [Line], kinds: &'k [LineKind], words: &'k TableWords, limit: usize) -> Self {
         RowScan {
             lines,
             kinds,
@@ -276,12 +335,13 @@ impl<'a, 'k> RowScan<'a, 'k> {
             rows: Vec::new(),
             block: 0,
             adjacent: false,
+            cells: 0,
+            limit,
         }
     }
 
-    /// The rows of the table whose first tab line is `start`, and the index
-    /// of the first line after the table.
-    fn rows_from(mut self, start: usize) -> (Vec<RawRow<'a>>, usize) {
+    /// The rows of the table whose first tab line is `start`.
+    fn rows_from(mut self, start: usize) -> Scanned<'a> {
         let mut j = start;
         while j < self.lines.len() {
             let next = match self.kinds[j] {
@@ -296,16 +356,39 @@ impl<'a, 'k> RowScan<'a, 'k> {
                 None => break,
             }
         }
-        (self.rows, j)
+        Scanned {
+            too_large: self.too_large(),
+            rows: self.rows,
+            cells: self.cells,
+            end: j,
+        }
+    }
+
+    fn too_large(&self) -> bool {
+        self.cells > self.limit
+    }
+
+    /// Add a row of `cells` cells made by `make`: counted always, kept
+    /// while the table is within its limit, else kept as the only row (a
+    /// label continuation may still need it).
+    fn push(&mut self, cells: usize, make: impl FnOnce() -> RawRow<'a>) {
+        self.cells += cells;
+        if self.too_large() {
+            self.rows.clear();
+        }
+        self.rows.push(make());
     }
 
     /// A tab line is a row; returns the next line.
     fn tab(&mut self, j: usize) -> usize {
-        self.rows.push(RawRow {
-            cells: split_cells(&self.lines[j].text),
-            line: &self.lines[j],
-            block: self.block,
+        let line = &self.lines[j];
+        let (block, n) = (self.block, line.text.split('\t').count());
+        self.push(n, || RawRow {
+            cells: split_cells(&line.text),
+            line,
+            block,
             tabbed: true,
+            parsed: Vec::new(),
         });
         self.adjacent = true;
         j + 1
@@ -322,11 +405,13 @@ impl<'a, 'k> RowScan<'a, 'k> {
             && (j..end).all(|k| lines[k].text.chars().count() <= MAX_PLAIN_ROW);
         if squeezed {
             for line in &lines[j..end] {
-                self.rows.push(RawRow {
+                let block = self.block;
+                self.push(1, || RawRow {
                     cells: vec![join_hyphens(&collapse(&line.text))],
                     line,
-                    block: self.block,
+                    block,
                     tabbed: false,
+                    parsed: Vec::new(),
                 });
             }
             return Some(end);
@@ -453,7 +538,8 @@ mod tests {
             line("A\t2024"),
             line("B\t12"),
         ];
-        let found = find(&lines, &words);
+        let mut budget = usize::MAX;
+        let found = find(&lines, &words, &mut budget);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].caption.as_deref(), Some("Tabel 1. Udgifter"));
     }

@@ -30,10 +30,64 @@ use align::PlacedRow;
 /// caption and without a single number (checkbox grids, hearing lists) are
 /// not tables. Never panics.
 pub fn detect(lines: &[Line], words: &TableWords) -> Vec<Table> {
-    detect::find(lines, words)
+    detect_within(lines, words, &mut CellBudget::new(usize::MAX))
+}
+
+/// [`detect`] within a file's [`CellBudget`]: a tab-separated run whose
+/// cells would overdraw the budget is left out (and recorded in the
+/// budget); the others draw their cells from it.
+pub fn detect_within(lines: &[Line], words: &TableWords, budget: &mut CellBudget) -> Vec<Table> {
+    detect::find(lines, words, &mut budget.remaining)
         .into_iter()
-        .filter_map(|region| build(region, words))
+        .filter_map(|region| {
+            if region.too_large {
+                budget.left_out.push(LeftOut {
+                    location: location_of(region.first),
+                    cells: region.cells,
+                });
+                return None;
+            }
+            build(region, words)
+        })
         .collect()
+}
+
+/// How many table cells one file may still have, and the runs left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellBudget {
+    /// Cells the file's tables may still take.
+    pub remaining: usize,
+    /// The budget at the start.
+    pub limit: usize,
+    /// Tab-separated runs left out because they would overdraw it.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A tab-separated run left out of a file's tables.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeftOut {
+    /// Where it starts.
+    pub location: Location,
+    /// Its cells.
+    pub cells: usize,
+}
+
+impl CellBudget {
+    /// A budget of `limit` cells.
+    pub fn new(limit: usize) -> CellBudget {
+        CellBudget {
+            remaining: limit,
+            limit,
+            left_out: Vec::new(),
+        }
+    }
+}
+
+fn location_of(line: &Line) -> Location {
+    Location {
+        page: line.page,
+        line: line.number,
+    }
 }
 
 /// Roles of the body rows: totals by their label; a row without any cell
@@ -58,11 +112,7 @@ fn roles(rows: &[PlacedRow], words: &TableWords) -> Vec<RowRole> {
 /// The table of a region, or `None` when it has neither a caption nor a
 /// number.
 fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
-    let first_line = region.rows.first()?.line;
-    let location = Location {
-        page: first_line.page,
-        line: first_line.number,
-    };
+    let location = location_of(region.rows.first()?.line);
     let layout = align::layout(region.rows, words);
     let numeric = layout.rows.iter().any(PlacedRow::has_values);
     if region.caption.is_none() && !numeric {
@@ -79,7 +129,7 @@ fn build(region: detect::Region, words: &TableWords) -> Option<Table> {
     let checks = checks::checks(&layout.rows, &roles, &layout.columns, &layout.groups, words);
     let rows = layout
         .rows
-        .iter()
+        .into_iter()
         .zip(&roles)
         .map(|(row, role)| record_row(row, *role))
         .collect();
@@ -114,18 +164,18 @@ fn unit(texts: &[&String], words: &TableWords) -> Option<Unit> {
 
 /// A body row as the record gives it: label, a cell per column (`None`
 /// when empty), role.
-fn record_row(row: &PlacedRow, role: RowRole) -> Row {
+fn record_row(row: PlacedRow, role: RowRole) -> Row {
     Row {
-        label: row.label().to_string(),
+        label: row.raw.cells.into_iter().next().unwrap_or_default(),
         cells: row
             .texts
-            .iter()
-            .zip(&row.parsed)
+            .into_iter()
+            .zip(row.parsed)
             .map(|(t, p)| {
                 (!t.is_empty()).then(|| Cell {
-                    raw: t.clone(),
                     values: p.values(),
-                    footnotes: p.footnotes.clone(),
+                    footnotes: p.footnotes,
+                    raw: t,
                 })
             })
             .collect(),

@@ -167,6 +167,12 @@ pub(crate) fn strip_word_ci<'a>(text: &'a str, word: &str) -> Option<&'a str> {
 /// The longest of `suffixes` that starts `i` (case-insensitive, whole word).
 fn suffix<'a>(suffixes: &[String], i: &'a str) -> IResult<&'a str, String> {
     let mut best: Option<(&str, &'a str)> = None;
+    if i.is_empty() {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Tag,
+        )));
+    }
     for s in suffixes.iter().filter(|s| !s.is_empty()) {
         if let Some(rest) = strip_word_ci(i, s)
             && best.is_none_or(|(b, _)| s.len() > b.len())
@@ -211,6 +217,14 @@ pub fn parse_cell(raw: &str, suffixes: &[String]) -> ParsedCell {
             dash: true,
             ..ParsedCell::default()
         };
+    }
+    // A number starts with a sign or a digit; anything else is text.
+    let starts_number = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '+' || MINUS.contains(c));
+    if !starts_number {
+        return ParsedCell::default();
     }
     match numeric_cell(suffixes, text) {
         Ok(("", cell)) => cell,

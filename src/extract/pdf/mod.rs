@@ -321,6 +321,7 @@ impl ChildError {
             | FileError::Binary(m)
             | FileError::PdfMalformed(m)
             | FileError::PdfTooLarge(m)
+            | FileError::TextTooLarge(m)
             | FileError::ExtractorCrashed(m)
             | FileError::Internal(m) => m.clone(),
             FileError::Timeout(s) => s.to_string(),

@@ -1,0 +1,198 @@
+//! Text input end to end: how a file's bytes are decoded (a few invalid
+//! UTF-8 bytes replaced and counted, Windows-1252 only for files that are
+//! not UTF-8) and the per-file limits that keep memory bounded (table cells,
+//! text size), through the library and through the binary.
+
+use referat::ingest::{FileLimits, Options, process_bytes};
+use referat::profile::Profiles;
+use referat::record::{Format, Record, Status};
+use referat::walk::InputFile;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Minutes with Danish letters in the title and a table of 4 rows of 3 cells.
+fn minutes() -> String {
+    [
+        "REFERAT Ældrerådet d. 14-06-2021",
+        "",
+        "Mødedato Mandag d. 14. juni 2021 kl. 08:00",
+        "",
+        "Punkt 1: Budget for ældreområdet",
+        "",
+        "21/9445",
+        "",
+        "Baggrund",
+        "",
+        "Tabel 1. Udgifter i 1.000 kr.",
+        "",
+        "Område\t2021\t2022",
+        "Hjemmepleje\t1.200\t1.300",
+        "Plejecentre\t800\t850",
+        "I alt\t2.000\t2.150",
+        "",
+        "Beslutning Ældrerådet den 14-06-2021",
+        "",
+        "Godkendt.",
+        "",
+    ]
+    .join("\n")
+}
+
+fn ingest(bytes: &[u8], options: &Options) -> Record {
+    let file = InputFile {
+        path: PathBuf::from("referat.txt"),
+        rel_path: "referat.txt".into(),
+        format: Format::Text,
+    };
+    process_bytes(bytes, &file, &Profiles::builtin(), options)
+}
+
+fn codes(issues: &[referat::record::Issue]) -> Vec<&str> {
+    issues.iter().map(|w| w.code.as_str()).collect()
+}
+
+#[test]
+fn one_invalid_byte_keeps_the_file_utf8_and_is_counted() {
+    let mut bytes = minutes().into_bytes();
+    let at = bytes.windows(4).position(|w| w == b"Godk").unwrap();
+    bytes.insert(at, 0xFF);
+    let record = ingest(&bytes, &Options::default());
+    assert_eq!(
+        record.title.as_deref(),
+        Some("REFERAT Ældrerådet d. 14-06-2021")
+    );
+    assert_eq!(record.items[0].title, "Budget for ældreområdet");
+    assert_eq!(record.items[0].decisions[0].text, "\u{FFFD}Godkendt.");
+    assert_eq!(codes(&record.warnings), ["text-invalid-utf8"]);
+    assert!(
+        record.warnings[0]
+            .message
+            .starts_with("1 invalid UTF-8 sequence")
+    );
+    assert_eq!(record.status, Status::Ok);
+}
+
+#[test]
+fn a_windows_1252_file_is_read_as_windows_1252() {
+    let text = minutes();
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let record = ingest(&bytes, &Options::default());
+    assert_eq!(
+        record.title.as_deref(),
+        Some("REFERAT Ældrerådet d. 14-06-2021")
+    );
+    assert_eq!(codes(&record.warnings), ["decoded-windows-1252"]);
+}
+
+#[test]
+fn utf8_with_bom_and_plain_ascii_have_no_warning() {
+    let with_bom = format!("\u{feff}{}", minutes());
+    let record = ingest(with_bom.as_bytes(), &Options::default());
+    assert_eq!(
+        record.title.as_deref(),
+        Some("REFERAT Ældrerådet d. 14-06-2021")
+    );
+    assert!(record.warnings.is_empty(), "{:?}", record.warnings);
+    let ascii = minutes()
+        .replace('Æ', "AE")
+        .replace('æ', "ae")
+        .replace('ø', "oe");
+    let record = ingest(ascii.replace('å', "aa").as_bytes(), &Options::default());
+    assert_eq!(
+        record.title.as_deref(),
+        Some("REFERAT AEldreraadet d. 14-06-2021")
+    );
+    let decoding = ["text-invalid-utf8", "decoded-windows-1252"];
+    assert!(!codes(&record.warnings).iter().any(|c| decoding.contains(c)));
+}
+
+fn limited(max_table_cells: usize, max_text_bytes: u64) -> Options {
+    Options {
+        limits: FileLimits {
+            max_table_cells,
+            max_text_bytes,
+        },
+        ..Options::default()
+    }
+}
+
+#[test]
+fn tables_past_the_cell_limit_are_left_out_with_a_warning() {
+    let text = minutes();
+    let within = ingest(text.as_bytes(), &limited(12, 1 << 20));
+    assert_eq!(within.items[0].tables.len(), 1);
+    assert!(within.warnings.is_empty(), "{:?}", within.warnings);
+    let past = ingest(text.as_bytes(), &limited(11, 1 << 20));
+    assert!(past.items[0].tables.is_empty());
+    assert_eq!(codes(&past.warnings), ["table-too-large"]);
+    let w = &past.warnings[0];
+    assert!(
+        w.message.starts_with("1 tab-separated run with 12 cells"),
+        "{}",
+        w.message
+    );
+    assert_eq!(w.location.map(|l| l.line), Some(13));
+    assert_eq!(past.status, Status::Partial);
+    // The table's text stays in its section.
+    assert!(
+        past.items[0].sections[0]
+            .text
+            .contains("Plejecentre 800 850")
+    );
+}
+
+#[test]
+fn a_text_past_the_size_limit_fails_with_its_code() {
+    let text = minutes();
+    let n = text.len() as u64;
+    assert_eq!(
+        ingest(text.as_bytes(), &limited(1000, n)).status,
+        Status::Ok
+    );
+    let record = ingest(text.as_bytes(), &limited(1000, n - 1));
+    assert_eq!(record.status, Status::Failed);
+    assert_eq!(codes(&record.errors), ["text-too-large"]);
+    assert_eq!(record.source.bytes, n);
+}
+
+#[test]
+fn the_binary_writes_the_decoding_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let mut bad = minutes().into_bytes();
+    bad.extend_from_slice(b"\xff\xfe Slut\n");
+    std::fs::write(input.join("a.txt"), &bad).unwrap();
+    let text = minutes();
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(input.join("b.txt"), &cp1252).unwrap();
+    let out = dir.path().join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_referat"))
+        .args(["ingest", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let records: Vec<Record> = std::fs::read_to_string(out.join("records.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(codes(&records[0].warnings), ["text-invalid-utf8"]);
+    assert!(
+        records[0].warnings[0]
+            .message
+            .starts_with("2 invalid UTF-8 sequences")
+    );
+    assert_eq!(codes(&records[1].warnings), ["decoded-windows-1252"]);
+    for r in &records {
+        assert_eq!(r.title.as_deref(), Some("REFERAT Ældrerådet d. 14-06-2021"));
+    }
+}
