@@ -33,10 +33,6 @@ git worktree add --detach --quiet "$WORK/tree" "$REV"
 mkdir -p "$WORK/before" "$WORK/after"
 cp "$TARGET/identical-base/release/referat" "$WORK/before/referat"
 log "building the working tree"
-# Both builds share one target folder and cargo names their artifacts alike;
-# working-tree files older than REV's fresh build would count as up to date
-# and "after" would be REV's binary. A touched lib.rs forces the rebuild.
-touch src/lib.rs
 CARGO_TARGET_DIR=$TARGET cargo build --release --quiet
 cp "$TARGET/release/referat" "$WORK/after/referat"
 

@@ -103,7 +103,7 @@ pub struct IngestArgs {
     pub profile: Option<String>,
     /// Seconds allowed for extracting one PDF before it fails with `timeout`
     /// (a whole number, at least 1).
-    #[arg(long, default_value_t = 60, value_name = "SECS", allow_negative_numbers = true,
+    #[arg(long, default_value_t = referat::extract::pdf::DEFAULT_TIMEOUT_SECS, value_name = "SECS", allow_negative_numbers = true,
           value_parser = parse_timeout)]
     pub timeout: u64,
     /// Worker threads (default: all cores).

@@ -37,7 +37,7 @@ pub enum InspectError {
 }
 
 /// Extract a file's lines as `ingest` would with these `profiles` (their
-/// page-number words leave page numbers out of PDFs).
+/// page-number and hyphen words apply to PDFs).
 pub fn read(path: &Path, profiles: &Profiles) -> Result<Extracted, InspectError> {
     let name = walk::path_to_string(path);
     let format = walk::format_of(path).ok_or_else(|| InspectError::Format(name.clone()))?;
@@ -45,10 +45,7 @@ pub fn read(path: &Path, profiles: &Profiles) -> Result<Extracted, InspectError>
         path: name.clone(),
         source,
     })?;
-    let options = extract::pdf::PdfOptions {
-        page_numbers: profiles.page_number_words(),
-        ..extract::pdf::PdfOptions::default()
-    };
+    let options = profiles.pdf_options(extract::pdf::DEFAULT_TIMEOUT_SECS);
     extract::extract(&bytes, format, &options)
         .map_err(|source| InspectError::Extract { path: name, source })
 }

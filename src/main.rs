@@ -206,11 +206,7 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         retry_failed: args.retry_failed,
         shard: args.shard,
         ingest: ingest::Options {
-            pdf: referat::extract::pdf::PdfOptions {
-                timeout_secs: args.timeout,
-                page_numbers: profiles.page_number_words(),
-                hyphens: profiles.hyphen_words(),
-            },
+            pdf: profiles.pdf_options(args.timeout),
             profile: args.profile.clone(),
             limits: ingest::FileLimits::default(),
         },

@@ -519,6 +519,16 @@ impl Profiles {
         Self::from_sources(sources)
     }
 
+    /// Options for reading PDFs with these profiles: their page-number and
+    /// hyphen words, and `timeout_secs` per file.
+    pub fn pdf_options(&self, timeout_secs: u64) -> crate::extract::pdf::PdfOptions {
+        crate::extract::pdf::PdfOptions {
+            timeout_secs,
+            page_numbers: self.page_number_words(),
+            hyphens: self.hyphen_words(),
+        }
+    }
+
     /// The page-number words of every profile, for the PDF extractor (which
     /// runs before a profile is chosen); in order, without repeats.
     pub fn page_number_words(&self) -> crate::extract::pdf::PageNumberWords {

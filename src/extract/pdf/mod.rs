@@ -108,8 +108,11 @@ pub struct PdfOptions {
     pub hyphens: HyphenWords,
 }
 
+/// Seconds a PDF may take by default (`--timeout`).
+pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
+
 impl Default for PdfOptions {
-    /// 60 seconds, and the built-in grammars' page-number and hyphen words.
+    /// [`DEFAULT_TIMEOUT_SECS`], and the built-in grammars' page-number and hyphen words.
     fn default() -> Self {
         static BUILTIN: std::sync::LazyLock<(PageNumberWords, HyphenWords)> =
             std::sync::LazyLock::new(|| {
@@ -117,7 +120,7 @@ impl Default for PdfOptions {
                 (profiles.page_number_words(), profiles.hyphen_words())
             });
         PdfOptions {
-            timeout_secs: 60,
+            timeout_secs: DEFAULT_TIMEOUT_SECS,
             page_numbers: BUILTIN.0.clone(),
             hyphens: BUILTIN.1.clone(),
         }

@@ -212,16 +212,26 @@ impl PageNumbers {
         };
         let before = match words.before.is_empty() {
             true => String::new(),
-            false => format!(r"(?:({})\s*)?", any(&words.before)),
+            false => format!(r"(?:({})[ \t]*)?", any(&words.before)),
         };
         let between = match words.between.is_empty() {
             true => String::new(),
-            false => format!(r"(\s*({})\s*\d{{1,4}})?", any(&words.between)),
+            false => format!(r"([ \t]*({})[ \t]*[0-9]{{1,4}})?", any(&words.between)),
         };
-        let pattern = format!(r"(?i)^[-–\s]*{before}(?P<n>\d{{1,4}}){between}[-–\s]*$");
-        PageNumbers {
-            re: regex::Regex::new(&pattern).expect("escaped words make a valid pattern"),
-        }
+        // ASCII classes: Unicode `\s` and `\d` made this the costliest
+        // regex of a small file. Each pattern is compiled once per process.
+        let pattern = format!(r"(?i)^[-– \t]*{before}(?P<n>[0-9]{{1,4}}){between}[-– \t]*$");
+        static COMPILED: std::sync::LazyLock<
+            std::sync::Mutex<std::collections::HashMap<String, regex::Regex>>,
+        > = std::sync::LazyLock::new(Default::default);
+        let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+        let re = compiled
+            .entry(pattern)
+            .or_insert_with_key(|p| {
+                regex::Regex::new(p).expect("escaped words make a valid pattern")
+            })
+            .clone();
+        PageNumbers { re }
     }
 
     /// Whether `t` is a page number. A bare number must be small enough to
