@@ -27,13 +27,16 @@ def run(cmd):
     descendants when `perf` is there: referat's extraction child is killed,
     not waited for, so rusage would miss it)."""
     stat = tempfile.NamedTemporaryFile(suffix='.perf')
+    # `timeout` inside perf: a killed perf would leave the command running.
+    cmd = ['timeout', '-s', 'KILL', '60'] + cmd
     full = ['perf', 'stat', '-x,', '-e', 'task-clock', '-o', stat.name, '--'] + cmd if PERF else cmd
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
-        p = subprocess.run(full, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=60)
+        p = subprocess.run(full, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=90)
     except subprocess.TimeoutExpired as e:
-        print(f"  timeout (60 s): {' '.join(cmd)}", file=sys.stderr)
         p = subprocess.CompletedProcess(cmd, -1, stdout=e.stdout or b'')
+    if p.returncode in (-9, 137):
+        print(f"  timeout (60 s): {' '.join(cmd[4:])}", file=sys.stderr)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if PERF:
