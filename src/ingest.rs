@@ -33,6 +33,19 @@ pub struct FileLimits {
     pub max_table_cells: usize,
 }
 
+impl FileLimits {
+    /// The `text-too-large` error of a text file of `len` bytes past
+    /// [`FileLimits::max_text_bytes`] (None for PDFs and files within it).
+    pub fn text_too_large(&self, format: Format, len: u64) -> Option<FileError> {
+        let limit = self.max_text_bytes;
+        (format == Format::Text && len > limit).then(|| {
+            FileError::TextTooLarge(format!(
+                "{len} bytes, more than the {limit} bytes one file may have"
+            ))
+        })
+    }
+}
+
 impl Default for FileLimits {
     fn default() -> Self {
         FileLimits {
@@ -66,12 +79,10 @@ pub fn process_bytes(
 
 /// Process bytes whose [`Source`] (with its SHA-256) is already known.
 pub fn process(bytes: &[u8], source: Source, profiles: &Profiles, options: &Options) -> Record {
-    let limit = options.limits.max_text_bytes;
-    if source.format == Format::Text && bytes.len() as u64 > limit {
-        let error = FileError::TextTooLarge(format!(
-            "{} bytes, more than the {limit} bytes one file may have",
-            bytes.len()
-        ));
+    if let Some(error) = options
+        .limits
+        .text_too_large(source.format, bytes.len() as u64)
+    {
         return Record::failed(source, &error);
     }
     match extract::extract(bytes, source.format, &options.pdf) {

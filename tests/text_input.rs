@@ -196,3 +196,36 @@ fn the_binary_writes_the_decoding_warnings() {
         assert_eq!(r.title.as_deref(), Some("REFERAT Ældrerådet d. 14-06-2021"));
     }
 }
+
+#[test]
+fn a_batch_refuses_a_text_past_the_size_limit_with_its_hash_and_size() {
+    use referat::batch::{BatchOptions, Silent};
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let text = minutes();
+    std::fs::write(input.join("big.txt"), &text).unwrap();
+    let profiles = referat::profile::Profiles::builtin();
+    let options = BatchOptions {
+        out: dir.path().join("out"),
+        jobs: 1,
+        force: false,
+        retry_failed: false,
+        shard: None,
+        ingest: limited(1000, 100),
+        fingerprint: "test".into(),
+    };
+    let run = || referat::batch::run(&[input.clone()], &profiles, &options, &Silent).unwrap();
+    let summary = run();
+    assert_eq!(summary.failed(), 1);
+    let records = std::fs::read_to_string(dir.path().join("out/records.jsonl")).unwrap();
+    let record: serde_json::Value = serde_json::from_str(records.trim()).unwrap();
+    assert_eq!(record["errors"][0]["code"], "text-too-large");
+    // Hashed as it streamed by: the same SHA-256 and size as the file's.
+    let sha = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+    assert_eq!(record["source"]["sha256"], sha.as_str());
+    assert_eq!(record["source"]["bytes"], text.len());
+    // Unchanged, it is not processed again.
+    assert_eq!(run().unchanged, 1);
+}

@@ -193,6 +193,13 @@ fn work(
     options: &BatchOptions,
 ) -> Msg {
     let start = Instant::now();
+    if let Some((source, error)) = oversized(file, &options.ingest.limits) {
+        if candidate.is_some_and(|c| c.entry.sha256 == source.sha256) {
+            return Msg::Reused(i);
+        }
+        let size = source.bytes;
+        return done(i, Record::failed(source, &error), size, start);
+    }
     let (record, size) = match std::fs::read(&file.path) {
         Err(e) => {
             let size = std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0);
@@ -210,12 +217,45 @@ fn work(
             )
         }
     };
+    done(i, record, size, start)
+}
+
+/// The finished record of file `i` (`size` bytes) as a message to the writer.
+fn done(i: usize, record: Record, size: u64, start: Instant) -> Msg {
     let json = serde_json::to_string(&record).unwrap_or_else(|e| {
         let r = internal_error(record.source.clone(), &format!("cannot serialize: {e}"));
         serde_json::to_string(&r).expect("a failed record serializes")
     });
     let entry = Entry::from_record(&record, size, start.elapsed());
     Msg::Done(i, entry, json)
+}
+
+/// A text file past the size limit, hashed as it streams by instead of
+/// read into memory: its source and its `text-too-large` error.
+fn oversized(file: &InputFile, limits: &ingest::FileLimits) -> Option<(Source, FileError)> {
+    use sha2::Digest;
+    let len = std::fs::metadata(&file.path).ok()?.len();
+    let error = limits.text_too_large(file.format, len)?;
+    use std::io::Read;
+    let mut hasher = sha2::Sha256::new();
+    let mut reader = std::fs::File::open(&file.path).ok()?;
+    let (mut buf, mut bytes) = (vec![0u8; 1 << 16], 0u64);
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                bytes += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    let sha256 = hex::encode(hasher.finalize());
+    Some((
+        Source::new(file.rel_path.clone(), file.format, sha256, bytes),
+        error,
+    ))
 }
 
 /// Process one file's bytes; a panic (a bug) becomes an `internal-error` record.
