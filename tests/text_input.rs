@@ -216,7 +216,8 @@ fn a_batch_refuses_a_text_past_the_size_limit_with_its_hash_and_size() {
         ingest: limited(1000, 100),
         fingerprint: "test".into(),
     };
-    let run = || referat::batch::run(&[input.clone()], &profiles, &options, &Silent).unwrap();
+    let run =
+        || referat::batch::run(std::slice::from_ref(&input), &profiles, &options, &Silent).unwrap();
     let summary = run();
     assert_eq!(summary.failed(), 1);
     let records = std::fs::read_to_string(dir.path().join("out/records.jsonl")).unwrap();
