@@ -224,15 +224,25 @@ fn utf16(bytes: &[u8]) -> String {
     String::from_utf16_lossy(&units)
 }
 
-/// A ToUnicode CMap stream with two-byte codes (the CIDs of `cids`).
+/// A ToUnicode CMap stream with two-byte codes (the CIDs of `cids`). Runs
+/// of CIDs that map to consecutive characters are written as ranges:
+/// pdf-extract's CMap parser is slow, and a font mapping all 65,536 codes
+/// one by one cost over a second per page.
 fn to_unicode_stream(cids: &BTreeMap<u32, String>) -> Stream {
     let mut out = String::from(
         "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
          /CMapName /Referat-CID def /CMapType 2 def\n\
          1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
     );
-    let entries: Vec<(&u32, &String)> = cids.iter().collect();
-    for block in entries.chunks(100) {
+    let (ranges, chars) = runs(cids);
+    for block in ranges.chunks(100) {
+        out.push_str(&format!("{} beginbfrange\n", block.len()));
+        for (low, high, unit) in block {
+            out.push_str(&format!("<{low:04X}> <{high:04X}> <{unit:04X}>\n"));
+        }
+        out.push_str("endbfrange\n");
+    }
+    for block in chars.chunks(100) {
         out.push_str(&format!("{} beginbfchar\n", block.len()));
         for (cid, text) in block {
             let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
@@ -242,6 +252,51 @@ fn to_unicode_stream(cids: &BTreeMap<u32, String>) -> Stream {
     }
     out.push_str("endcmap CMapName currentdict /CMap defineresource pop end end\n");
     Stream::new(Dictionary::new(), out.into_bytes())
+}
+
+/// The runs of `cids` (at least two CIDs in one block of 256 mapped to
+/// consecutive single UTF-16 units) as `(low, high, first unit)`, and the
+/// other CIDs with their text.
+fn runs(cids: &BTreeMap<u32, String>) -> (Vec<(u32, u32, u16)>, Vec<(u32, &String)>) {
+    let single = |t: &str| {
+        let mut units = t.encode_utf16();
+        match (units.next(), units.next()) {
+            (Some(u), None) => Some(u),
+            _ => None,
+        }
+    };
+    let (mut ranges, mut chars) = (Vec::new(), Vec::new());
+    let mut run: Option<(u32, u32, u16, &String)> = None;
+    for (&cid, text) in cids {
+        let unit = single(text);
+        if let (Some((low, high, first, _)), Some(u)) = (run, unit) {
+            let next = u32::from(first) + (cid - low);
+            if cid == high + 1 && cid >> 8 == low >> 8 && u32::from(u) == next {
+                run = Some((low, cid, first, text));
+                continue;
+            }
+        }
+        flush(run.take(), &mut ranges, &mut chars);
+        run = unit.map(|u| (cid, cid, u, text));
+        if unit.is_none() {
+            chars.push((cid, text));
+        }
+    }
+    flush(run, &mut ranges, &mut chars);
+    (ranges, chars)
+}
+
+/// A finished run: a range when it holds two CIDs or more, else a char.
+fn flush<'a>(
+    run: Option<(u32, u32, u16, &'a String)>,
+    ranges: &mut Vec<(u32, u32, u16)>,
+    chars: &mut Vec<(u32, &'a String)>,
+) {
+    match run {
+        Some((low, high, first, _)) if high > low => ranges.push((low, high, first)),
+        Some((low, _, _, text)) => chars.push((low, text)),
+        None => {}
+    }
 }
 
 /// The stream's content, inflated.
@@ -291,6 +346,30 @@ mod tests {
         2 begincidrange <20> <7E> 1 <E6> <E6> 200 endcidrange\n\
         1 begincidchar <F8> 201 endcidchar\n\
         endcmap CMapName currentdict /CMap defineresource pop end end";
+
+    #[test]
+    fn consecutive_cids_are_written_as_ranges() {
+        let cids: BTreeMap<u32, String> = [
+            (1, "a"),
+            (2, "b"),
+            (3, "c"),
+            (5, "x"),
+            (0xFF, "y"),
+            (0x100, "z"),
+            (7, "fi"),
+        ]
+        .into_iter()
+        .map(|(c, t)| (c, t.to_string()))
+        .collect();
+        let (ranges, chars) = runs(&cids);
+        assert_eq!(ranges, [(1, 3, 0x61)]);
+        let chars: Vec<(u32, &str)> = chars.iter().map(|(c, t)| (*c, t.as_str())).collect();
+        // 0xFF and 0x100 are consecutive but in two blocks of 256.
+        assert_eq!(chars, [(5, "x"), (7, "fi"), (0xFF, "y"), (0x100, "z")]);
+        let data = to_unicode_stream(&cids).content;
+        assert_eq!(to_unicode(&data).len(), cids.len(), "read back whole");
+        assert_eq!(to_unicode(&data)[&(2, 2)], "b");
+    }
 
     #[test]
     fn one_byte_codes_become_two_byte_cids() {
