@@ -254,10 +254,13 @@ fn to_unicode_stream(cids: &BTreeMap<u32, String>) -> Stream {
     Stream::new(Dictionary::new(), out.into_bytes())
 }
 
+/// A `bfrange` entry: first and last CID, and the first one's UTF-16 unit.
+type Range = (u32, u32, u16);
+
 /// The runs of `cids` (at least two CIDs in one block of 256 mapped to
 /// consecutive single UTF-16 units) as `(low, high, first unit)`, and the
 /// other CIDs with their text.
-fn runs(cids: &BTreeMap<u32, String>) -> (Vec<(u32, u32, u16)>, Vec<(u32, &String)>) {
+fn runs(cids: &BTreeMap<u32, String>) -> (Vec<Range>, Vec<(u32, &String)>) {
     let single = |t: &str| {
         let mut units = t.encode_utf16();
         match (units.next(), units.next()) {
@@ -289,7 +292,7 @@ fn runs(cids: &BTreeMap<u32, String>) -> (Vec<(u32, u32, u16)>, Vec<(u32, &Strin
 /// A finished run: a range when it holds two CIDs or more, else a char.
 fn flush<'a>(
     run: Option<(u32, u32, u16, &'a String)>,
-    ranges: &mut Vec<(u32, u32, u16)>,
+    ranges: &mut Vec<Range>,
     chars: &mut Vec<(u32, &'a String)>,
 ) {
     match run {
