@@ -29,8 +29,9 @@ const DEFAULT_INPUT: &str = "fixtures";
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` of
-/// mimalloc 2's `mimalloc.h`; libmimalloc-sys names no constant for it).
+/// mimalloc's `mi_option_purge_delay`: its place in `mi_option_e` of
+/// `mimalloc.h` (the same in mimalloc 3, which libmimalloc-sys builds, and
+/// in mimalloc 2); libmimalloc-sys names no constant for it.
 /// Freed pages are handed back at once instead of after 10 ms: a 34 MB text
 /// file of wide tables peaked at 10.6× its size with the delay, 7.3× without.
 /// Not in the PDF extraction children, where it cost a sixth more CPU in

@@ -125,9 +125,34 @@ pub struct Profile {
     /// Running headers and footers.
     #[serde(default)]
     pub furniture: FurnitureWords,
-    /// Case-number shapes compiled from `items.case_number_patterns`; set by the loader.
+    /// Case-number shapes from `items.case_number_patterns`, checked by the
+    /// loader and compiled on first use (see [`Profile::case_number_shapes`]).
     #[serde(skip)]
-    pub case_number_shapes: Option<regex::Regex>,
+    pub shapes: CaseShapes,
+}
+
+/// The regular expression of a profile's case-number shapes: its source,
+/// checked when the profile loads, and the compiled expression, built the
+/// first time a document needs it. A Unicode-aware expression took 18
+/// million instructions to compile, more than the rest of loading all
+/// profiles, which `referat text` and the PDF children do not need.
+#[derive(Debug, Clone, Default)]
+pub struct CaseShapes {
+    source: Option<String>,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Profile {
+    /// The case-number shapes as one expression (None when the profile has none).
+    pub fn case_number_shapes(&self) -> Option<&regex::Regex> {
+        self.shapes
+            .compiled
+            .get_or_init(|| {
+                let source = self.shapes.source.as_deref()?;
+                Some(compiled(source).expect("checked when the profile loaded"))
+            })
+            .as_ref()
+    }
 }
 
 /// Cues that vote for a profile: phrases that start lines.
@@ -606,7 +631,7 @@ impl Profiles {
                         message: e.to_string(),
                     })?;
             profile.name = name.clone();
-            profile.case_number_shapes = compile_shapes(name, &profile.items.case_number_patterns)?;
+            profile.shapes = compile_shapes(name, &profile.items.case_number_patterns)?;
             if !profile.is_abstract {
                 profiles.push(profile);
             }
@@ -625,30 +650,48 @@ impl Profiles {
     }
 }
 
-/// One regular expression matching any of a profile's case-number shapes as a whole word.
-fn compile_shapes(name: &str, patterns: &[String]) -> Result<Option<regex::Regex>, ProfileError> {
+/// One regular expression matching any of a profile's case-number shapes
+/// as a whole word: its source, checked (parsed, not compiled).
+fn compile_shapes(name: &str, patterns: &[String]) -> Result<CaseShapes, ProfileError> {
     if patterns.is_empty() {
-        return Ok(None);
+        return Ok(CaseShapes::default());
     }
     let alternatives: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
     let source = format!(
         r"(?:^|[^\w/.-])({})(?:$|[^\w/.-]|\.(?:[^\w]|$))",
         alternatives.join("|")
     );
-    // Profiles inherit their shapes from one base, and a Unicode-aware
-    // regex takes milliseconds to compile: compile each source once.
+    // Profiles inherit one base's shapes: each source is checked once.
+    static CHECKED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+    if !checked.contains(&source) {
+        regex_syntax::Parser::new()
+            .parse(&source)
+            .map_err(|e| ProfileError::Invalid {
+                name: name.into(),
+                message: format!("items.case_number_patterns: {e}"),
+            })?;
+        checked.insert(source.clone());
+    }
+    Ok(CaseShapes {
+        source: Some(source),
+        compiled: std::sync::OnceLock::new(),
+    })
+}
+
+/// The compiled expression of `source`, compiled once per process
+/// (profiles inherit their shapes from one base).
+fn compiled(source: &str) -> Result<regex::Regex, regex::Error> {
     static COMPILED: std::sync::LazyLock<std::sync::Mutex<HashMap<String, regex::Regex>>> =
         std::sync::LazyLock::new(Default::default);
-    let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(re) = compiled.get(&source) {
-        return Ok(Some(re.clone()));
+    let mut cache = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(re) = cache.get(source) {
+        return Ok(re.clone());
     }
-    let re = regex::Regex::new(&source).map_err(|e| ProfileError::Invalid {
-        name: name.into(),
-        message: format!("items.case_number_patterns: {e}"),
-    })?;
-    compiled.insert(source, re.clone());
-    Ok(Some(re))
+    let re = regex::Regex::new(source)?;
+    cache.insert(source.to_string(), re.clone());
+    Ok(re)
 }
 
 /// Merge a profile over its base chain.
@@ -685,5 +728,38 @@ fn merge(base: &mut toml::Table, top: &toml::Table) {
                 base.insert(key.clone(), value.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(extra: &str) -> Result<Profiles, ProfileError> {
+        let mut sources: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let own = format!(
+            "base = \"common-da\"\nkind = \"minutes\"\n[detect]\nline_starts = [\"Sag \"]\nmin_hits = 1\n{extra}"
+        );
+        sources.push(("own-da".into(), own));
+        Profiles::from_sources(sources)
+    }
+
+    #[test]
+    fn a_bad_case_number_pattern_fails_when_the_profile_loads() {
+        let err = with("[items]\ncase_number_patterns = ['\\d{2}/(\\d+']\n").unwrap_err();
+        assert!(err.to_string().contains("case_number_patterns"), "{err}");
+    }
+
+    #[test]
+    fn case_number_shapes_compile_on_first_use() {
+        let profiles = with("[items]\ncase_number_patterns = ['KS-\\d{3}']\n").unwrap();
+        let own = profiles.get("own-da").unwrap();
+        assert!(own.shapes.compiled.get().is_none(), "not compiled at load");
+        let re = own.case_number_shapes().expect("has shapes");
+        assert!(re.is_match("Sag KS-123 om skoler"));
+        assert!(!re.is_match("Sag 21/9445"), "own shapes replace the base's");
     }
 }

@@ -58,7 +58,7 @@ pub fn missing_facts(
 
 /// A case-number shape in the first lines under the heading.
 fn shows_case_number(lines: &[Line], profile: &Profile) -> bool {
-    let Some(shapes) = profile.case_number_shapes.as_ref() else {
+    let Some(shapes) = profile.case_number_shapes() else {
         return false;
     };
     lines

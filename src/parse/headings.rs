@@ -178,7 +178,7 @@ fn candidate(lines: &[Line], i: usize, line: &Line, profile: &Profile) -> Option
 
 /// A case-number line within the next few non-blank lines.
 fn case_number_follows(lines: &[Line], i: usize, profile: &Profile) -> bool {
-    let Some(shapes) = profile.case_number_shapes.as_ref() else {
+    let Some(shapes) = profile.case_number_shapes() else {
         return false;
     };
     lines[i + 1..]

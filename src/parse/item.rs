@@ -174,7 +174,7 @@ fn head(lines: &[Line], mut title: String, profile: &Profile) -> (String, Option
 
 /// The case number a line carries, by the profile's labels and shapes.
 fn case_number_of<'t>(text: &'t str, profile: &Profile) -> Option<&'t str> {
-    let shapes = profile.case_number_shapes.as_ref()?;
+    let shapes = profile.case_number_shapes()?;
     case_number_line(text, &profile.items.case_number_labels, shapes)
 }
 
@@ -645,7 +645,7 @@ fn strip_attachment_label(text: &str, profile: &Profile) -> String {
             }
         }
     }
-    if let Some(shapes) = profile.case_number_shapes.as_ref()
+    if let Some(shapes) = profile.case_number_shapes()
         && let Some(n) = super::words::find_case_number(t, shapes)
         && t.starts_with(n)
     {

@@ -295,7 +295,7 @@ fn structural(line: &Line, profile: &Profile) -> bool {
         || decisions::decision_heading(text, profile).is_some()
         || history::treatment_line(text, profile).is_some_and(|t| t.item_number.is_some())
         || headings::item_heading(line, profile).is_some()
-        || profile.case_number_shapes.as_ref().is_some_and(|s| {
+        || profile.case_number_shapes().is_some_and(|s| {
             words::case_number_line(text, &profile.items.case_number_labels, s).is_some()
         })
 }
@@ -352,7 +352,7 @@ fn shows_minutes(lines: &[Line], profile: &Profile) -> bool {
     let evidence = |l: &&Line| {
         let t = l.text.trim();
         (t.len() < 200 && decisions::decision_heading(t, profile).is_some())
-            || profile.case_number_shapes.as_ref().is_some_and(|s| {
+            || profile.case_number_shapes().is_some_and(|s| {
                 words::case_number_line(t, &profile.items.case_number_labels, s).is_some()
             })
             || words::phrase(&labels)(t).is_ok_and(|(rest, _)| {

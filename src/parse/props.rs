@@ -18,7 +18,7 @@ proptest! {
         let _ = super::words::find_time(&text, &["kl.".to_string()]);
         let mut shaped = 0;
         for p in &profiles.profiles {
-            if let Some(shapes) = p.case_number_shapes.as_ref() {
+            if let Some(shapes) = p.case_number_shapes() {
                 shaped += 1;
                 let _ = super::words::case_number_line(&text, &p.items.case_number_labels, shapes);
             }

@@ -360,7 +360,7 @@ mod tests {
     fn case_numbers() {
         let profiles = crate::profile::Profiles::builtin();
         let p = profiles.get("generic").unwrap();
-        let shapes = p.case_number_shapes.as_ref().unwrap();
+        let shapes = p.case_number_shapes().unwrap();
         let labels = &p.items.case_number_labels;
         let line = |t| case_number_line(t, labels, shapes);
         assert_eq!(line("21/9445"), Some("21/9445"));
