@@ -26,6 +26,10 @@ pub struct FileLimits {
     /// Largest text file read, in bytes; a larger one fails with
     /// `text-too-large`. Default 256 MiB, the PDF path's inflate limit.
     pub max_text_bytes: u64,
+    /// Largest PDF read, in bytes; a larger one fails with `pdf-too-large`
+    /// before it is read (the extraction child holds the whole file inside
+    /// its 2 GiB address space). Default 1 GiB.
+    pub max_pdf_bytes: u64,
     /// Most table cells one file's tables may hold together; a
     /// tab-separated run that would go past it is left out of `tables`
     /// (its text stays in its section) with a `table-too-large` warning.
@@ -34,12 +38,16 @@ pub struct FileLimits {
 }
 
 impl FileLimits {
-    /// The `text-too-large` error of a text file of `len` bytes past
-    /// [`FileLimits::max_text_bytes`] (None for PDFs and files within it).
-    pub fn text_too_large(&self, format: Format, len: u64) -> Option<FileError> {
-        let limit = self.max_text_bytes;
-        (format == Format::Text && len > limit).then(|| {
-            FileError::TextTooLarge(format!(
+    /// The error of a file of `len` bytes past its format's limit:
+    /// `text-too-large` past [`FileLimits::max_text_bytes`], `pdf-too-large`
+    /// past [`FileLimits::max_pdf_bytes`]; None within it.
+    pub fn too_large(&self, format: Format, len: u64) -> Option<FileError> {
+        let (limit, error): (u64, fn(String) -> FileError) = match format {
+            Format::Text => (self.max_text_bytes, FileError::TextTooLarge),
+            Format::Pdf => (self.max_pdf_bytes, FileError::PdfTooLarge),
+        };
+        (len > limit).then(|| {
+            error(format!(
                 "{len} bytes, more than the {limit} bytes one file may have"
             ))
         })
@@ -50,6 +58,7 @@ impl Default for FileLimits {
     fn default() -> Self {
         FileLimits {
             max_text_bytes: 256 << 20,
+            max_pdf_bytes: 1 << 30,
             max_table_cells: 250_000,
         }
     }
@@ -79,10 +88,7 @@ pub fn process_bytes(
 
 /// Process bytes whose [`Source`] (with its SHA-256) is already known.
 pub fn process(bytes: &[u8], source: Source, profiles: &Profiles, options: &Options) -> Record {
-    if let Some(error) = options
-        .limits
-        .text_too_large(source.format, bytes.len() as u64)
-    {
+    if let Some(error) = options.limits.too_large(source.format, bytes.len() as u64) {
         return Record::failed(source, &error);
     }
     match extract::extract(bytes, source.format, &options.pdf) {

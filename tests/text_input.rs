@@ -7,7 +7,7 @@ use referat::ingest::{FileLimits, Options, process_bytes};
 use referat::profile::Profiles;
 use referat::record::{Format, Record, Status};
 use referat::walk::InputFile;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Minutes with Danish letters in the title and a table of 4 rows of 3 cells.
@@ -112,6 +112,7 @@ fn limited(max_table_cells: usize, max_text_bytes: u64) -> Options {
         limits: FileLimits {
             max_table_cells,
             max_text_bytes,
+            ..FileLimits::default()
         },
         ..Options::default()
     }
@@ -198,7 +199,7 @@ fn the_binary_writes_the_decoding_warnings() {
 }
 
 #[test]
-fn a_batch_refuses_a_text_past_the_size_limit_with_its_hash_and_size() {
+fn a_batch_refuses_files_past_their_size_limit_with_their_hash_and_size() {
     use referat::batch::{BatchOptions, Silent};
     use sha2::Digest;
     let dir = tempfile::tempdir().unwrap();
@@ -206,27 +207,41 @@ fn a_batch_refuses_a_text_past_the_size_limit_with_its_hash_and_size() {
     std::fs::create_dir(&input).unwrap();
     let text = minutes();
     std::fs::write(input.join("big.txt"), &text).unwrap();
+    let pdf = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/004_bad1072dfa3f0813.pdf"),
+    )
+    .unwrap();
+    std::fs::write(input.join("big.pdf"), &pdf).unwrap();
     let profiles = referat::profile::Profiles::builtin();
+    let mut ingest = limited(1000, 100);
+    ingest.limits.max_pdf_bytes = 1000;
     let options = BatchOptions {
         out: dir.path().join("out"),
         jobs: 1,
         force: false,
         retry_failed: false,
         shard: None,
-        ingest: limited(1000, 100),
+        ingest,
         fingerprint: "test".into(),
     };
     let run =
         || referat::batch::run(std::slice::from_ref(&input), &profiles, &options, &Silent).unwrap();
-    let summary = run();
-    assert_eq!(summary.failed(), 1);
+    assert_eq!(run().failed(), 2);
     let records = std::fs::read_to_string(dir.path().join("out/records.jsonl")).unwrap();
-    let record: serde_json::Value = serde_json::from_str(records.trim()).unwrap();
-    assert_eq!(record["errors"][0]["code"], "text-too-large");
-    // Hashed as it streamed by: the same SHA-256 and size as the file's.
-    let sha = hex::encode(sha2::Sha256::digest(text.as_bytes()));
-    assert_eq!(record["source"]["sha256"], sha.as_str());
-    assert_eq!(record["source"]["bytes"], text.len());
-    // Unchanged, it is not processed again.
-    assert_eq!(run().unchanged, 1);
+    let records: Vec<serde_json::Value> = records
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Hashed as they streamed by: the same SHA-256 and size as the files'.
+    for (record, (code, bytes)) in records.iter().zip([
+        ("pdf-too-large", pdf.as_slice()),
+        ("text-too-large", text.as_bytes()),
+    ]) {
+        assert_eq!(record["errors"][0]["code"], code);
+        let sha = hex::encode(sha2::Sha256::digest(bytes));
+        assert_eq!(record["source"]["sha256"], sha.as_str());
+        assert_eq!(record["source"]["bytes"], bytes.len());
+    }
+    // Unchanged, they are not processed again.
+    assert_eq!(run().unchanged, 2);
 }

@@ -230,12 +230,13 @@ fn done(i: usize, record: Record, size: u64, start: Instant) -> Msg {
     Msg::Done(i, entry, json)
 }
 
-/// A text file past the size limit, hashed as it streams by instead of
-/// read into memory: its source and its `text-too-large` error.
+/// A file past its format's size limit, hashed as it streams by instead of
+/// read into memory: its source and its `text-too-large` or `pdf-too-large`
+/// error.
 fn oversized(file: &InputFile, limits: &ingest::FileLimits) -> Option<(Source, FileError)> {
     use sha2::Digest;
     let len = std::fs::metadata(&file.path).ok()?.len();
-    let error = limits.text_too_large(file.format, len)?;
+    let error = limits.too_large(file.format, len)?;
     use std::io::Read;
     let mut hasher = sha2::Sha256::new();
     let mut reader = std::fs::File::open(&file.path).ok()?;
