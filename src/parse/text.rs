@@ -19,9 +19,12 @@ pub fn is_list_line(text: &str) -> bool {
     matches!((chars.next(), chars.next(), chars.next()), (Some(c), Some(')'), Some(' ')) if c.is_alphabetic())
 }
 
-/// Join two pieces of one paragraph, undoing a line-break hyphen
-/// ("mobilhånd-" + "teringen") unless the next word shows a real compound
-/// hyphen ("Sundheds-" + "og").
+/// Join two pieces of one paragraph, undoing a line-break hyphen between
+/// lower-case letters ("mobilhånd-" + "teringen"), as the PDF path does.
+/// A hyphen before a conjunction stands for a left-out part and keeps its
+/// space ("Sundheds-" + "og"); one after a capital or a digit belongs to a
+/// compound and stays without a space ("EU-" + "midler", "CO2-" +
+/// "udledning").
 pub fn join_wrapped(left: &mut String, right: &str, compound_joiners: &[String]) {
     let right = right.trim();
     if right.is_empty() {
@@ -33,19 +36,18 @@ pub fn join_wrapped(left: &mut String, right: &str, compound_joiners: &[String])
     }
     let before_hyphen = left.strip_suffix('-').and_then(|l| l.chars().last());
     let next_word: String = right.chars().take_while(|c| c.is_alphanumeric()).collect();
+    let joiner = compound_joiners
+        .iter()
+        .any(|j| j.eq_ignore_ascii_case(&next_word));
     let starts_lower = right.chars().next().is_some_and(char::is_lowercase);
-    if before_hyphen.is_some_and(char::is_alphabetic)
-        && starts_lower
-        && !compound_joiners
-            .iter()
-            .any(|j| j.eq_ignore_ascii_case(&next_word))
-    {
-        left.pop();
-        left.push_str(right);
-    } else {
-        left.push(' ');
-        left.push_str(right);
+    match before_hyphen {
+        Some(c) if c.is_lowercase() && starts_lower && !joiner => {
+            left.pop();
+        }
+        Some(c) if c.is_alphanumeric() && !joiner && !next_word.is_empty() => {}
+        _ => left.push(' '),
     }
+    left.push_str(right);
 }
 
 /// Assemble lines into text: paragraphs separated by `\n\n`, list items and
@@ -101,10 +103,16 @@ mod tests {
             line("- punkt b"),
             line(""),
             line("ESDH-system  virker."),
+            line(""),
+            line("Tilskud fra EU-"),
+            line("midler til CO2-"),
+            line("udledning i Nord-"),
+            line("Amerika -"),
+            line("(se bilag)."),
         ];
         assert_eq!(
             assemble(&lines, &joiners),
-            "Første linje om mobilhåndteringen og Sundheds- og Omsorgsudvalget.\n\n- punkt a\n- punkt b\n\nESDH-system virker."
+            "Første linje om mobilhåndteringen og Sundheds- og Omsorgsudvalget.\n\n- punkt a\n- punkt b\n\nESDH-system virker.\n\nTilskud fra EU-midler til CO2-udledning i Nord-Amerika - (se bilag)."
         );
     }
 
