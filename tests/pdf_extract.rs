@@ -1,6 +1,9 @@
 //! PDF extraction: golden checks over the seed PDFs in `fixtures/`, and one
 //! test per failure code on small PDFs built here (none are committed).
 
+mod common;
+
+use common::pdf::{extract_isolated, isolated};
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, dictionary};
 use referat::error::FileError;
@@ -9,16 +12,8 @@ use referat::extract::pdf::{Isolation, PageNumberWords, PdfOptions, extract_with
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Isolation through the `referat` binary cargo built for these tests.
-fn isolated() -> Isolation {
-    Isolation {
-        extractor: Some(PathBuf::from(env!("CARGO_BIN_EXE_referat"))),
-        ..Isolation::default()
-    }
-}
-
 fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
-    extract_with(bytes, &PdfOptions::default(), &isolated())
+    extract_isolated(bytes)
 }
 
 fn fixture(name: &str) -> Extracted {

@@ -9,19 +9,10 @@ use common::pdf::*;
 use lopdf::{Object, dictionary};
 use referat::error::FileError;
 use referat::extract::Extracted;
-use referat::extract::pdf::{Isolation, PdfOptions, extract_with};
-use std::path::PathBuf;
-
-/// Isolation through the `referat` binary cargo built for these tests.
-fn isolated() -> Isolation {
-    Isolation {
-        extractor: Some(PathBuf::from(env!("CARGO_BIN_EXE_referat"))),
-        ..Isolation::default()
-    }
-}
+use referat::extract::pdf::{PdfOptions, extract_with};
 
 fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
-    extract_with(bytes, &PdfOptions::default(), &isolated())
+    extract_isolated(bytes)
 }
 
 /// The non-empty lines of an extraction.

@@ -8,16 +8,10 @@ mod common;
 use common::pdf::*;
 use lopdf::content::Operation;
 use lopdf::{Object, dictionary};
-use referat::extract::pdf::{Isolation, PdfOptions, extract_with};
-use std::path::PathBuf;
 
 /// Extract through the `referat` binary cargo built for these tests.
 fn extract(bytes: &[u8]) -> Vec<String> {
-    let isolation = Isolation {
-        extractor: Some(PathBuf::from(env!("CARGO_BIN_EXE_referat"))),
-        ..Isolation::default()
-    };
-    let e = extract_with(bytes, &PdfOptions::default(), &isolation).expect("extracts");
+    let e = extract_isolated(bytes).expect("extracts");
     e.lines.into_iter().map(|l| l.text).collect()
 }
 

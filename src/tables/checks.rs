@@ -123,6 +123,42 @@ fn column<'p>(
     set.iter().map(move |&r| &rows[r].parsed[c])
 }
 
+/// One column of total row `t` beside the sum of the rows of a set: what
+/// the total prints there (None: empty) and the sum with its tolerance.
+struct ColumnSum {
+    column: usize,
+    found: Option<f64>,
+    sum: Sum,
+    tol: f64,
+}
+
+impl ColumnSum {
+    /// The sum matches what the total prints (near zero where it is empty).
+    fn agrees(&self) -> bool {
+        (self.sum.value - self.found.unwrap_or(0.0)).abs() <= self.tol + 1e-9
+    }
+}
+
+/// The columns of row `t` that can be compared with the sum of rows `set`:
+/// those where the total is a number or empty and the set has a sum.
+fn column_sums<'a>(
+    rows: &'a [PlacedRow],
+    t: usize,
+    set: &'a [usize],
+) -> impl Iterator<Item = ColumnSum> + 'a {
+    (0..rows[t].parsed.len()).filter_map(move |c| {
+        let total = amount(&rows[t].parsed[c]).ok()?;
+        let sum = Sum::of(column(rows, set, c), total.map_or(0, |(_, d)| d))?;
+        let tol = tolerance(sum.n, sum.decimals);
+        Some(ColumnSum {
+            column: c,
+            found: total.map(|(v, _)| v),
+            sum,
+            tol,
+        })
+    })
+}
+
 /// Compare row `t` with the sum of rows `set`, column by column. Returns the
 /// checks for columns where the total prints a number and whether the set
 /// agrees everywhere (including near-zero where the total is empty).
@@ -130,28 +166,17 @@ fn evaluate(rows: &[PlacedRow], t: usize, set: &[usize]) -> (Vec<ColumnResult>, 
     let mut out = Vec::new();
     let mut all_ok = true;
     let mut any_summand = false;
-    for c in 0..rows[t].parsed.len() {
-        let Ok(total) = amount(&rows[t].parsed[c]) else {
-            continue;
-        };
-        let decimals = total.map_or(0, |(_, d)| d);
-        let Some(sum) = Sum::of(column(rows, set, c), decimals) else {
-            continue;
-        };
-        any_summand |= sum.n > 0;
-        let tol = tolerance(sum.n, sum.decimals);
-        match total {
-            Some((found, _)) => {
-                let ok = (sum.value - found).abs() <= tol + 1e-9;
-                all_ok &= ok;
-                out.push(ColumnResult {
-                    column: c,
-                    expected: round_to(sum.value, sum.decimals),
-                    found,
-                    ok,
-                });
-            }
-            None => all_ok &= sum.value.abs() <= tol + 1e-9,
+    for col in column_sums(rows, t, set) {
+        any_summand |= col.sum.n > 0;
+        let ok = col.agrees();
+        all_ok &= ok;
+        if let Some(found) = col.found {
+            out.push(ColumnResult {
+                column: col.column,
+                expected: round_to(col.sum.value, col.sum.decimals),
+                found,
+                ok,
+            });
         }
     }
     let agrees = all_ok && any_summand && !out.is_empty();
@@ -247,24 +272,10 @@ fn subset(rows: &[PlacedRow], t: usize, pool: &[usize]) -> Option<Vec<usize>> {
 /// it would check, and whether the set agrees everywhere.
 fn agreement(rows: &[PlacedRow], t: usize, set: &[usize]) -> (usize, bool) {
     let (mut checked, mut any_summand) = (0, false);
-    for c in 0..rows[t].parsed.len() {
-        let Ok(total) = amount(&rows[t].parsed[c]) else {
-            continue;
-        };
-        let decimals = total.map_or(0, |(_, d)| d);
-        let Some(sum) = Sum::of(column(rows, set, c), decimals) else {
-            continue;
-        };
-        any_summand |= sum.n > 0;
-        let tol = tolerance(sum.n, sum.decimals);
-        let agrees = match total {
-            Some((found, _)) => {
-                checked += 1;
-                (sum.value - found).abs() <= tol + 1e-9
-            }
-            None => sum.value.abs() <= tol + 1e-9,
-        };
-        if !agrees {
+    for col in column_sums(rows, t, set) {
+        any_summand |= col.sum.n > 0;
+        checked += usize::from(col.found.is_some());
+        if !col.agrees() {
             return (checked, false);
         }
     }

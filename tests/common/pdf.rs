@@ -221,3 +221,22 @@ pub fn one_byte_type0(pdf: &mut PdfBuilder) -> String {
         "ToUnicode" => to_unicode,
     })
 }
+
+/// Isolation through the `referat` binary cargo built for these tests.
+pub fn isolated() -> referat::extract::pdf::Isolation {
+    referat::extract::pdf::Isolation {
+        extractor: Some(std::path::PathBuf::from(env!("CARGO_BIN_EXE_referat"))),
+        ..Default::default()
+    }
+}
+
+/// Extract `bytes` as `ingest` does: default options, in a child process.
+pub fn extract_isolated(
+    bytes: &[u8],
+) -> Result<referat::extract::Extracted, referat::error::FileError> {
+    referat::extract::pdf::extract_with(
+        bytes,
+        &referat::extract::pdf::PdfOptions::default(),
+        &isolated(),
+    )
+}
