@@ -29,6 +29,22 @@ pub enum FileError {
     /// A text file is larger than the limit.
     #[error("the text file is too large to process safely: {0}")]
     TextTooLarge(String),
+    /// A markup file (HTML or XML) is larger than the limit.
+    #[error("the file is too large to process safely: {0}")]
+    MarkupTooLarge(String),
+    /// The XML is not well formed.
+    #[error("the XML is not well formed: {0}")]
+    XmlMalformed(String),
+    /// The XML declares entities (a DTD): refused, as entity expansion
+    /// ("billion laughs") can take unbounded memory and time.
+    #[error("the XML declares entities in a DTD, which referat does not expand: {0}")]
+    XmlEntities(String),
+    /// The XML is well formed but not a meeting export referat knows.
+    #[error("the XML is not a meeting export referat knows: {0}")]
+    XmlUnknownExport(String),
+    /// The file's format is not one referat reads.
+    #[error("referat does not read this format: {0}")]
+    UnsupportedFormat(String),
     /// Extraction ran past `--timeout`.
     #[error("extraction took longer than {0} s and was stopped")]
     Timeout(u64),
@@ -52,6 +68,11 @@ impl FileError {
             FileError::PdfNoText => "pdf-no-text",
             FileError::PdfTooLarge(_) => "pdf-too-large",
             FileError::TextTooLarge(..) => "text-too-large",
+            FileError::MarkupTooLarge(_) => "markup-too-large",
+            FileError::XmlMalformed(_) => "xml-malformed",
+            FileError::XmlEntities(_) => "xml-entities",
+            FileError::XmlUnknownExport(_) => "xml-unknown-export",
+            FileError::UnsupportedFormat(_) => "unsupported-format",
             FileError::Timeout(_) => "timeout",
             FileError::ExtractorCrashed(_) => "extractor-crashed",
             FileError::Internal(_) => "internal-error",
@@ -72,6 +93,8 @@ pub mod warn {
     /// Tab-separated runs were left out of the tables: the file's tables
     /// would hold more cells than the limit.
     pub const TABLE_TOO_LARGE: &str = "table-too-large";
+    /// A web page declares a charset its bytes do not match.
+    pub const HTML_CHARSET_MISMATCH: &str = "html-charset-mismatch";
     /// A total row does not equal the sum of its rows.
     pub const TABLE_SUM_MISMATCH: &str = "table-sum-mismatch";
     /// Items show a case number near their heading that the parser did not read.

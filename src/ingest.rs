@@ -4,7 +4,10 @@ use crate::error::{FileError, warn};
 use crate::extract::{self, Extracted, pdf::PdfOptions};
 use crate::parse::{self, Document};
 use crate::profile::{Profiles, TableWords};
-use crate::record::{Format, Issue, Item, Kind, Proposal, Record, Source, Status, Table};
+use crate::record::{
+    Format, Issue, Item, Kind, Meeting, Proposal, Record, Related, Source, Status, Table,
+};
+use std::path::Path;
 use crate::tables::{self, CellBudget};
 use crate::walk::InputFile;
 
@@ -30,6 +33,10 @@ pub struct FileLimits {
     /// before it is read (the extraction child holds the whole file inside
     /// its 2 GiB address space). Default 1 GiB.
     pub max_pdf_bytes: u64,
+    /// Largest HTML or XML file read, in bytes; a larger one fails with
+    /// `markup-too-large` before it is read. Default 256 MiB: a parsed
+    /// document tree takes several times its file's size.
+    pub max_markup_bytes: u64,
     /// Most table cells one file's tables may hold together; a
     /// tab-separated run that would go past it is left out of `tables`
     /// (its text stays in its section) with a `table-too-large` warning.
@@ -40,11 +47,14 @@ pub struct FileLimits {
 impl FileLimits {
     /// The error of a file of `len` bytes past its format's limit:
     /// `text-too-large` past [`FileLimits::max_text_bytes`], `pdf-too-large`
-    /// past [`FileLimits::max_pdf_bytes`]; None within it.
+    /// past [`FileLimits::max_pdf_bytes`], `markup-too-large` past
+    /// [`FileLimits::max_markup_bytes`]; None within it.
     pub fn too_large(&self, format: Format, len: u64) -> Option<FileError> {
         let (limit, error): (u64, fn(String) -> FileError) = match format {
             Format::Text => (self.max_text_bytes, FileError::TextTooLarge),
             Format::Pdf => (self.max_pdf_bytes, FileError::PdfTooLarge),
+            Format::Html | Format::Xml => (self.max_markup_bytes, FileError::MarkupTooLarge),
+            Format::Other => return None,
         };
         (len > limit).then(|| {
             error(format!(
@@ -59,6 +69,7 @@ impl Default for FileLimits {
         FileLimits {
             max_text_bytes: 256 << 20,
             max_pdf_bytes: 1 << 30,
+            max_markup_bytes: 256 << 20,
             max_table_cells: 250_000,
         }
     }
@@ -67,7 +78,11 @@ impl Default for FileLimits {
 /// Read and process one file.
 pub fn process_file(file: &InputFile, profiles: &Profiles, options: &Options) -> Record {
     match std::fs::read(&file.path) {
-        Ok(bytes) => process_bytes(&bytes, file, profiles, options),
+        Ok(bytes) => {
+            let mut record = process_bytes(&bytes, file, profiles, options);
+            link_related(&mut record, &file.path);
+            record
+        }
         Err(e) => {
             let source = Source::new(file.rel_path.clone(), file.format, String::new(), 0);
             Record::failed(source, &FileError::Io(e.to_string()))
@@ -97,6 +112,35 @@ pub fn process(bytes: &[u8], source: Source, profiles: &Profiles, options: &Opti
     }
 }
 
+/// Resolve a record's `source.related` names against the folder of the
+/// file on disk (`path`): each becomes a path beside the record's own, as
+/// found on disk (names in exports differ in case: `.PDF`, `.pdf`), and
+/// says whether it is there.
+pub fn link_related(record: &mut Record, path: &Path) {
+    if record.source.related.is_empty() {
+        return;
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let prefix = match record.source.path.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/"),
+        None => String::new(),
+    };
+    for related in &mut record.source.related {
+        let wanted = related.path.rsplit(['/', '\\']).next().unwrap_or_default();
+        let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
+            names.iter().find(|n| n.to_lowercase() == wanted.to_lowercase())
+        });
+        related.exists = found.is_some();
+        related.path = format!("{prefix}{}", found.map_or(wanted, |n| n.as_str()));
+    }
+}
+
 /// Assemble the record from extracted lines, detecting the layout.
 pub fn build_record(source: Source, extracted: Extracted, profiles: &Profiles) -> Record {
     assemble(source, extracted, profiles, &Options::default())
@@ -111,9 +155,19 @@ fn assemble(
     options: &Options,
 ) -> Record {
     source.pages = extracted.pages;
+    source.meeting_ref = extracted.meeting_ref.clone();
+    source.related = extracted
+        .references
+        .iter()
+        .map(|name| Related {
+            path: name.clone(),
+            exists: false,
+        })
+        .collect();
     let forced = options
         .profile
         .as_deref()
+        .or(extracted.profile_hint.as_deref())
         .and_then(|name| profiles.get(name));
     let mut doc = parse::parse_with(&extracted, profiles, forced);
     // The parser keeps its own lines; the extracted ones can go now.
@@ -149,6 +203,7 @@ fn assemble(
         profile: doc.profile,
         confidence: doc.confidence,
         title: doc.title,
+        meeting_id: doc.meeting.as_ref().and_then(Meeting::id),
         meeting: doc.meeting,
         toc: doc.toc,
         items,

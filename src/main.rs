@@ -248,12 +248,6 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
             missing.display()
         );
     }
-    for unsupported in &summary.unsupported_inputs {
-        eprintln!(
-            "referat: error: input {} was not read: referat reads .pdf, .txt and .md files",
-            unsupported.display()
-        );
-    }
     Ok(exit_code(&summary, args.strict))
 }
 

@@ -32,6 +32,11 @@ pub struct Record {
     pub title: Option<String>,
     /// Meeting metadata (minutes only).
     pub meeting: Option<Meeting>,
+    /// The meeting's identity across formats: body, date and start time,
+    /// normalised ("teknisk-udvalg/2025-10-01/15:45"), so that the PDF, web
+    /// page and export of one meeting can be joined; null without a body
+    /// and a date.
+    pub meeting_id: Option<String>,
     /// Table of contents.
     pub toc: Vec<TocEntry>,
     /// Agenda items (minutes).
@@ -64,6 +69,7 @@ impl Record {
             confidence: 0.0,
             title: None,
             meeting: None,
+            meeting_id: None,
             toc: Vec::new(),
             items: Vec::new(),
             proposals: Vec::new(),
@@ -96,10 +102,52 @@ pub struct Source {
     pub sha256: String,
     /// File size in bytes.
     pub bytes: u64,
-    /// `pdf` or `text`.
+    /// `pdf`, `text`, `html`, `xml`, or `other` (a file named on the command line that referat does not read).
     pub format: Format,
     /// Number of pages (null for text).
     pub pages: Option<u32>,
+    /// Files the document refers to (an export's item PDFs and
+    /// attachments), linked rather than parsed again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// The case system's own id of the meeting (exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_ref: Option<String>,
+}
+
+/// A file a document refers to.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Related {
+    /// Path relative to the input root: the name as the document gives it,
+    /// in the document's folder (as found on disk when it is there).
+    pub path: String,
+    /// Whether the file is in that folder.
+    pub exists: bool,
+}
+
+impl Meeting {
+    /// The normalised identity of this meeting, "body/date[/HH:MM]"; None
+    /// without a body and a date.
+    pub fn id(&self) -> Option<String> {
+        let body = self.body.as_deref()?;
+        let date = self.date.as_deref()?;
+        let mut slug = String::new();
+        for c in body.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let slug = slug.trim_end_matches('-');
+        if slug.is_empty() {
+            return None;
+        }
+        Some(match &self.start_time {
+            Some(t) => format!("{slug}/{date}/{t}"),
+            None => format!("{slug}/{date}"),
+        })
+    }
 }
 
 impl Source {
@@ -112,6 +160,8 @@ impl Source {
             bytes,
             format,
             pages: None,
+            related: Vec::new(),
+            meeting_ref: None,
         }
     }
 
@@ -131,6 +181,13 @@ pub enum Format {
     Pdf,
     /// A text or markdown file.
     Text,
+    /// A web page (`.html`, `.htm`).
+    Html,
+    /// A case-system (ESDH) XML export (`.xml`).
+    Xml,
+    /// A file named on the command line whose format referat does not
+    /// read; its record fails with `unsupported-format`.
+    Other,
 }
 
 /// Outcome of processing one file.

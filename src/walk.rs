@@ -3,8 +3,10 @@
 //! Real folders hold more than documents: hidden files (`.DS_Store`),
 //! editors' temporary files (`~$x.docx`, `x.txt~`, `x.tmp`), symlink loops,
 //! names that are not UTF-8, FIFOs. [`scan`] keeps the `.pdf`, `.txt` and
-//! `.md` files, counts what it skipped, and turns every walking problem into
-//! a warning instead of a hang or a crash.
+//! `.md` files, web pages (`.html`, `.htm`) and XML exports, names what it
+//! skipped and why, and turns every walking problem into a warning instead
+//! of a hang or a crash. A file named directly is always an input: its
+//! format comes from its extension or, failing that, its first bytes.
 
 use crate::record::Format;
 use serde::{Deserialize, Serialize};
@@ -32,7 +34,7 @@ pub struct Skipped {
     pub hidden: u64,
     /// Temporary files: names starting with `~$`, ending with `~` or `.tmp`.
     pub temporary: u64,
-    /// Regular files that are not `.pdf`, `.txt` or `.md`.
+    /// Regular files of a format referat does not read.
     pub other_format: u64,
     /// FIFOs, sockets and devices.
     pub not_a_file: u64,
@@ -194,6 +196,44 @@ fn slot_name<'a>(names: &'a str, slot: &Slot) -> &'a str {
     &names[start..start + usize::from(slot.len)]
 }
 
+/// Why an entry was skipped; [`SkipReason::code`] is written into the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SkipReason {
+    /// A format referat does not read.
+    UnsupportedFormat,
+    /// A hidden file or folder (name starting with `.`).
+    Hidden,
+    /// An editor's temporary file.
+    Temporary,
+    /// A FIFO, socket or device.
+    NotAFile,
+    /// A second file with the same relative path under another input root.
+    Duplicate,
+}
+
+impl SkipReason {
+    /// Stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            SkipReason::UnsupportedFormat => "unsupported-format",
+            SkipReason::Hidden => "hidden",
+            SkipReason::Temporary => "temporary",
+            SkipReason::NotAFile => "not-a-file",
+            SkipReason::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// One entry the walk passed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// Path relative to its input root (a hidden folder stands for
+    /// everything in it).
+    pub rel_path: String,
+    /// Why.
+    pub reason: SkipReason,
+}
+
 /// What a walk found.
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
@@ -201,6 +241,9 @@ pub struct Scan {
     pub files: Files,
     /// Entries skipped, by reason.
     pub skipped: Skipped,
+    /// The entries skipped, sorted by path (duplicates are named in
+    /// `warnings` instead: their relative path is an input's).
+    pub skipped_files: Vec<SkippedFile>,
     /// Problems met while walking (symlink loops, unreadable folders).
     pub warnings: Vec<String>,
 }
@@ -235,7 +278,51 @@ pub fn format_of(path: &Path) -> Option<Format> {
     match ext.as_str() {
         "pdf" => Some(Format::Pdf),
         "txt" | "md" | "markdown" | "text" => Some(Format::Text),
+        "html" | "htm" | "xhtml" => Some(Format::Html),
+        "xml" => Some(Format::Xml),
         _ => None,
+    }
+}
+
+/// Format of a file named directly, whose extension says nothing: from
+/// its first bytes (`%PDF-`, an HTML or XML start, else text when they
+/// decode as UTF-8); [`Format::Other`] for anything else, whose record
+/// then fails with `unsupported-format`.
+pub fn sniff_format(path: &Path) -> Format {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1024);
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(1024).read_to_end(&mut head);
+    }
+    sniff_bytes(&head)
+}
+
+/// [`sniff_format`] on a file's first bytes.
+pub fn sniff_bytes(head: &[u8]) -> Format {
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = text.trim_ascii_start().to_ascii_lowercase();
+    if head.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        Format::Pdf
+    } else if start.starts_with(b"<!doctype html") || start.starts_with(b"<html") {
+        Format::Html
+    } else if start.starts_with(b"<?xml") {
+        if start.windows(5).any(|w| w == b"<html") {
+            Format::Html
+        } else {
+            Format::Xml
+        }
+    } else if !head.is_empty() && !head.contains(&0) && plausible_utf8(head) {
+        Format::Text
+    } else {
+        Format::Other
+    }
+}
+
+/// Whether `head` is UTF-8, allowing a character cut at its end.
+fn plausible_utf8(head: &[u8]) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && e.valid_up_to() + 4 > head.len(),
     }
 }
 
@@ -302,14 +389,12 @@ pub fn scan(inputs: &[PathBuf], exclude: &[PathBuf]) -> Scan {
     let mut scan = Scan::default();
     for root in inputs {
         if root.is_file() {
-            match format_of(root) {
-                Some(format) => {
-                    let name = root.file_name().map(Path::new).unwrap_or(root);
-                    let index = scan.files.add_root(root);
-                    scan.files.push(index, true, &path_to_string(name), format);
-                }
-                None => scan.skipped.other_format += 1,
-            }
+            // Named directly: an input whatever its name; an unreadable
+            // format gets a failed record rather than a silent skip.
+            let format = format_of(root).unwrap_or_else(|| sniff_format(root));
+            let name = root.file_name().map(Path::new).unwrap_or(root);
+            let index = scan.files.add_root(root);
+            scan.files.push(index, true, &path_to_string(name), format);
             continue;
         }
         walk_root(root, &excluded, &mut scan);
@@ -318,13 +403,16 @@ pub fn scan(inputs: &[PathBuf], exclude: &[PathBuf]) -> Scan {
     let dups = scan.files.sort_and_dedup();
     scan.skipped.duplicate += (before - scan.files.len()) as u64;
     scan.warnings.extend(dups);
+    scan.skipped_files
+        .sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     scan
 }
 
 /// Walk one folder root into `scan`.
 fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
-    let mut skipped = Skipped::default();
+    let mut skipped = Vec::new();
     let root_index = scan.files.add_root(root);
+    let rel = |p: &Path| path_to_string(p.strip_prefix(root).unwrap_or(p));
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -333,16 +421,17 @@ fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
             if e.depth() == 0 {
                 return true;
             }
-            match name_skip(e.file_name()) {
-                Some(NameSkip::Hidden) => {
-                    skipped.hidden += 1;
-                    return false;
-                }
-                Some(NameSkip::Temporary) => {
-                    skipped.temporary += 1;
-                    return false;
-                }
-                None => {}
+            let reason = match name_skip(e.file_name()) {
+                Some(NameSkip::Hidden) => Some(SkipReason::Hidden),
+                Some(NameSkip::Temporary) => Some(SkipReason::Temporary),
+                None => None,
+            };
+            if let Some(reason) = reason {
+                skipped.push(SkippedFile {
+                    rel_path: rel(e.path()),
+                    reason,
+                });
+                return false;
             }
             if e.file_type().is_dir()
                 && !excluded.is_empty()
@@ -369,19 +458,34 @@ fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
             continue;
         }
         if !file_type.is_file() {
-            scan.skipped.not_a_file += 1;
+            scan.skip(rel(entry.path()), SkipReason::NotAFile);
             continue;
         }
         let Some(format) = format_of(entry.path()) else {
-            scan.skipped.other_format += 1;
+            scan.skip(rel(entry.path()), SkipReason::UnsupportedFormat);
             continue;
         };
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
         scan.files
-            .push(root_index, false, &path_to_string(rel), format);
+            .push(root_index, false, &rel(entry.path()), format);
     }
-    scan.skipped.hidden += skipped.hidden;
-    scan.skipped.temporary += skipped.temporary;
+    for s in skipped {
+        scan.skip(s.rel_path, s.reason);
+    }
+}
+
+impl Scan {
+    /// Count and name a skipped entry.
+    fn skip(&mut self, rel_path: String, reason: SkipReason) {
+        let count = match reason {
+            SkipReason::UnsupportedFormat => &mut self.skipped.other_format,
+            SkipReason::Hidden => &mut self.skipped.hidden,
+            SkipReason::Temporary => &mut self.skipped.temporary,
+            SkipReason::NotAFile => &mut self.skipped.not_a_file,
+            SkipReason::Duplicate => &mut self.skipped.duplicate,
+        };
+        *count += 1;
+        self.skipped_files.push(SkippedFile { rel_path, reason });
+    }
 }
 
 /// A dangling symlink named like an input is kept as an input, so that it

@@ -48,14 +48,11 @@ use thiserror::Error;
 /// `BatchError`: they are `failed` records.
 #[derive(Debug, Error)]
 pub enum BatchError {
-    /// No input can be read: each is missing or a file of a format referat
-    /// does not read.
-    #[error("nothing to read: {}", nothing_to_read(.missing, .unsupported))]
+    /// No input exists.
+    #[error("nothing to read: {} does not exist", list(.missing))]
     NothingToRead {
         /// Inputs that do not exist.
         missing: Vec<PathBuf>,
-        /// Files named directly that are not .pdf, .txt or .md.
-        unsupported: Vec<PathBuf>,
     },
     /// OUT (or a file in it) cannot be written.
     #[error("cannot write {path}: {source}")]
@@ -94,20 +91,6 @@ pub enum BatchError {
     Threads(usize, String),
 }
 
-/// "A does not exist; B is not a .pdf, .txt or .md file".
-fn nothing_to_read(missing: &[PathBuf], unsupported: &[PathBuf]) -> String {
-    let mut parts = Vec::new();
-    if !missing.is_empty() {
-        parts.push(format!("{} does not exist", list(missing)));
-    }
-    if !unsupported.is_empty() {
-        parts.push(format!("{} {UNSUPPORTED}", list(unsupported)));
-    }
-    parts.join("; ")
-}
-
-/// Why a file named directly is not read.
-const UNSUPPORTED: &str = "is not a format referat reads (.pdf, .txt, .md)";
 
 /// Paths for a message, comma-separated.
 fn list(paths: &[PathBuf]) -> String {
@@ -177,12 +160,12 @@ impl Observer for Silent {
 /// Run a batch over `inputs` into `options.out`: plan → process → commit.
 /// Returns the summary; the caller decides the exit code.
 ///
-/// Inputs that do not exist, and files named directly in a format referat
-/// does not read, are reported to the observer and listed in the summary
-/// ([`Summary::missing_inputs`], [`Summary::unsupported_inputs`]); the run
-/// goes on with the others and keeps the earlier records of files it did
-/// not see (a mistyped input never removes records). When no input can be
-/// read, nothing is written.
+/// Inputs that do not exist are reported to the observer and listed in
+/// the summary ([`Summary::missing_inputs`]); the run goes on with the
+/// others and keeps the earlier records of files it did not see (a
+/// mistyped input never removes records). When no input exists, nothing is
+/// written. A file named directly is always an input: one of a format
+/// referat does not read gets a failed record (`unsupported-format`).
 pub fn run(
     inputs: &[PathBuf],
     profiles: &crate::profile::Profiles,
@@ -191,27 +174,17 @@ pub fn run(
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
     let (present, missing) = split_missing(inputs);
-    let (present, unsupported): (Vec<PathBuf>, Vec<PathBuf>) = present
-        .into_iter()
-        .partition(|p| p.is_dir() || crate::walk::format_of(p).is_some());
-    if present.is_empty() && !(missing.is_empty() && unsupported.is_empty()) {
-        return Err(BatchError::NothingToRead {
-            missing,
-            unsupported,
-        });
+    if present.is_empty() && !missing.is_empty() {
+        return Err(BatchError::NothingToRead { missing });
     }
     for m in &missing {
         observer.warning(&format!("input {} does not exist", m.display()));
     }
-    for u in &unsupported {
-        observer.warning(&format!("input {} {UNSUPPORTED}", u.display()));
-    }
     let out: &Path = &options.out;
     let _lock = output::open_out(out)?;
-    let keep_unseen = !(missing.is_empty() && unsupported.is_empty());
+    let keep_unseen = !missing.is_empty();
     let mut summary = Summary {
         missing_inputs: missing,
-        unsupported_inputs: unsupported,
         ..Summary::default()
     };
     let (plan, mut journal) = plan::plan(&present, keep_unseen, options, observer)?;

@@ -211,10 +211,9 @@ fn work(
             if candidate.is_some_and(|c| c.entry.sha256 == source.sha256) {
                 return Msg::Reused(i);
             }
-            (
-                guarded(&bytes, source, profiles, options),
-                bytes.len() as u64,
-            )
+            let mut record = guarded(&bytes, source, profiles, options);
+            ingest::link_related(&mut record, &file.path);
+            (record, bytes.len() as u64)
         }
     };
     done(i, record, size, start)

@@ -39,9 +39,6 @@ pub struct Summary {
     /// were kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_inputs: Vec<PathBuf>,
-    /// Files named for the run in a format referat does not read.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unsupported_inputs: Vec<PathBuf>,
     /// Wall time of the run, in seconds.
     pub seconds: f64,
 }
@@ -65,10 +62,9 @@ impl Summary {
         self.tables += u64::from(entry.tables);
     }
 
-    /// Whether an input named for the run could not be read (missing, or
-    /// of a format referat does not read).
+    /// Whether an input named for the run does not exist.
     pub fn input_errors(&self) -> bool {
-        !(self.missing_inputs.is_empty() && self.unsupported_inputs.is_empty())
+        !self.missing_inputs.is_empty()
     }
 
     /// Files whose status is `failed`.

@@ -4,9 +4,13 @@
 //! cells separated by `\t`, paragraph breaks as empty lines, ticked boxes as
 //! `☒` and empty boxes as `☐`, headings marked. The parser never sees bytes.
 
+mod html;
 mod hyphens;
 pub mod pdf;
 mod text;
+mod xml;
+
+pub use html::fragment_lines as html_fragment_lines;
 
 pub(crate) use hyphens::Dehyphenator;
 pub use hyphens::HyphenWords;
@@ -40,6 +44,10 @@ pub struct Line {
     /// converter that wrote the text). Page furniture is found from these.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub page_break: bool,
+    /// Web pages and exports: the target of the link that makes up the
+    /// line (an attachment's file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 impl Line {
@@ -66,6 +74,17 @@ pub struct Extracted {
     /// (cells separated by `\t`), where layouts print the title or body.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub furniture: Vec<String>,
+    /// The profile the lines are written for (case-system exports), used
+    /// unless `--profile` names another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_hint: Option<String>,
+    /// The case system's own id of the meeting (exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_ref: Option<String>,
+    /// Files the document refers to by name (an export's item PDFs and
+    /// attachments), relative to the document's folder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
 }
 
 /// The lines as plain text, the way `pdftotext` writes it: a newline after
@@ -105,6 +124,11 @@ pub fn extract(
     let mut extracted = match format {
         Format::Text => text::extract(bytes),
         Format::Pdf => pdf::extract(bytes, options),
+        Format::Html => html::extract(bytes),
+        Format::Xml => xml::extract(bytes),
+        Format::Other => Err(FileError::UnsupportedFormat(
+            "not a PDF, text, HTML or XML file".into(),
+        )),
     }?;
     repair_split_words(&mut extracted.lines);
     Ok(extracted)

@@ -23,6 +23,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
         pages: None,
         warnings,
         furniture: Vec::new(),
+        ..Extracted::default()
     })
 }
 
@@ -206,7 +207,7 @@ fn clean_line(raw: &str, number: u32) -> Line {
         number,
         heading,
         bold,
-        page_break: false,
+        ..Line::default()
     }
 }
 

@@ -286,6 +286,8 @@ fn from_title(m: &mut Meeting, title: &str, profile: &Profile) {
         }
         return;
     };
+    // "Referat – Teknisk Udvalg 1. oktober 2025": a dash after the prefix.
+    let rest = rest.trim_start().trim_start_matches(['-', '–', '—', ':']);
     let body: Vec<&str> = rest
         .split_whitespace()
         .take_while(|t| {

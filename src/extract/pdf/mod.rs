@@ -286,6 +286,7 @@ fn extract_unguarded(
         pages: Some(loaded.page_count.max(pages)),
         warnings,
         furniture,
+        ..Extracted::default()
     })
 }
 
@@ -325,6 +326,11 @@ impl ChildError {
             | FileError::PdfMalformed(m)
             | FileError::PdfTooLarge(m)
             | FileError::TextTooLarge(m)
+            | FileError::MarkupTooLarge(m)
+            | FileError::XmlMalformed(m)
+            | FileError::XmlEntities(m)
+            | FileError::XmlUnknownExport(m)
+            | FileError::UnsupportedFormat(m)
             | FileError::ExtractorCrashed(m)
             | FileError::Internal(m) => m.clone(),
             FileError::Timeout(s) => s.to_string(),

@@ -72,7 +72,7 @@ fn push_line(out: &mut Vec<Line>, text: String, page: u32, heading: Option<u8>, 
         number,
         heading,
         bold,
-        page_break: false,
+        ..Line::default()
     });
 }
 

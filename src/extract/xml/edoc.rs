@@ -1,0 +1,128 @@
+//! eDoc meeting export: `<Meeting>` with `<Committee>`, `<MeetingDate>`
+//! ("DD-MM-YYYY HH:MM:SS"), `<MeetingState>`, and items under
+//! `MeetingAgendaTypes/MeetingAgendaType/MeetingAgendaItems/MeetingAgendaItem`
+//! (`AgendaItemNumber`, `Document/Title`, `Document/PublishingType`,
+//! `Document/Attachments/Attachment`, `PDFDocument`, and the item's text in
+//! `FullText`, plain text whose first lines repeat number, title and
+//! "Sagsnr.: …").
+
+use super::dom::Dom;
+use super::{Body, Export, ExportItem, parse_date_time};
+
+/// The export, when `dom` is an eDoc meeting.
+pub(super) fn read(dom: &Dom) -> Option<Export> {
+    if !dom.root_name().eq_ignore_ascii_case("Meeting") || dom.child(0, "MeetingAgendaTypes").is_none()
+    {
+        return None;
+    }
+    let (date, start) = dom
+        .text_at(0, &["MeetingDate"])
+        .map(|d| parse_date_time(&d))
+        .unwrap_or_default();
+    let state = dom.text_at(0, &["MeetingState"]).unwrap_or_default();
+    let mut items = Vec::new();
+    let types = dom.child(0, "MeetingAgendaTypes")?;
+    for agenda_type in dom.children(types, "MeetingAgendaType") {
+        let closed_group = dom
+            .text_at(agenda_type, &["AgendaType"])
+            .is_some_and(|t| t.to_lowercase().contains("lukket"));
+        let Some(list) = dom.child(agenda_type, "MeetingAgendaItems") else {
+            continue;
+        };
+        for item in dom.children(list, "MeetingAgendaItem") {
+            items.push(read_item(dom, item, closed_group));
+        }
+    }
+    items.sort_by_key(|i| i.number);
+    Some(Export {
+        kind_word: if state.to_lowercase().contains("referat") {
+            "Referat"
+        } else {
+            "Dagsorden"
+        }
+        .into(),
+        body: dom.text_at(0, &["Committee"]),
+        date,
+        start,
+        items,
+        ..Export::default()
+    })
+}
+
+fn read_item(dom: &Dom, item: usize, closed_group: bool) -> ExportItem {
+    let doc = dom.child(item, "Document");
+    let field = |path: &[&str]| doc.and_then(|d| dom.text_at(d, path));
+    let title = field(&["Title"])
+        .or_else(|| field(&["NeutralTitle"]))
+        .unwrap_or_default();
+    let publishing = field(&["PublishingType"]).unwrap_or_default();
+    let closed = closed_group || (!publishing.is_empty() && !publishing.to_uppercase().contains("SKAL"));
+    let attachments: Vec<(String, Option<String>)> = doc
+        .and_then(|d| dom.child(d, "Attachments"))
+        .map(|a| {
+            dom.children(a, "Attachment")
+                .filter_map(|x| {
+                    let title = dom.text_at(x, &["Title"])?;
+                    Some((title, dom.text_at(x, &["PDFDocument"])))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let full = dom.text_at(item, &["FullText"]).unwrap_or_default();
+    let (case_number, body) = split_full_text(&full, &title, &attachments);
+    ExportItem {
+        number: dom
+            .text_at(item, &["AgendaItemNumber"])
+            .and_then(|n| n.trim_end_matches('.').parse().ok())
+            .unwrap_or(0),
+        title,
+        case_number: field(&["CaseLogicIdentifier"]).or(case_number),
+        closed,
+        sections: if body.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![(String::new(), Body::Text(body))]
+        },
+        attachments,
+        pdf: dom.text_at(item, &["PDFDocument"]),
+    }
+}
+
+/// The case number from the "Sagsnr.: X\tDok.nr.: Y" line, and the text
+/// without its first lines (number and title, case line), without the
+/// attachment lines that the export lists itself ("docno - title"), and
+/// without an empty "Følgende deltog ikke …:" line.
+fn split_full_text(
+    full: &str,
+    title: &str,
+    attachments: &[(String, Option<String>)],
+) -> (Option<String>, String) {
+    let mut case = None;
+    let mut kept = Vec::new();
+    for (i, line) in full.lines().enumerate() {
+        let t = line.trim();
+        if i < 3 && t.ends_with(title) && t.split('\t').count() == 2 {
+            continue;
+        }
+        if case.is_none() && i < 4 && t.starts_with("Sagsnr") {
+            case = t
+                .split('\t')
+                .next()
+                .and_then(|s| s.split_once(':'))
+                .map(|(_, n)| n.trim().to_string())
+                .filter(|n| !n.is_empty());
+            continue;
+        }
+        if t.ends_with(':') && t.split_whitespace().count() > 3 && t.starts_with("Følgende") {
+            continue;
+        }
+        if attachments
+            .iter()
+            .any(|(a, _)| t.ends_with(&format!(" - {a}")))
+        {
+            continue;
+        }
+        kept.push(line);
+    }
+    (case, kept.join("\n"))
+}
