@@ -7,9 +7,9 @@ use crate::profile::{Profiles, TableWords};
 use crate::record::{
     Format, Issue, Item, Kind, Meeting, Proposal, Record, Related, Source, Status, Table,
 };
-use std::path::Path;
 use crate::tables::{self, CellBudget};
 use crate::walk::InputFile;
+use std::path::Path;
 
 /// Options for processing files.
 #[derive(Debug, Clone, Default)]
@@ -134,7 +134,9 @@ pub fn link_related(record: &mut Record, path: &Path) {
     for related in &mut record.source.related {
         let wanted = related.path.rsplit(['/', '\\']).next().unwrap_or_default();
         let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
-            names.iter().find(|n| n.to_lowercase() == wanted.to_lowercase())
+            names
+                .iter()
+                .find(|n| n.to_lowercase() == wanted.to_lowercase())
         });
         related.exists = found.is_some();
         related.path = format!("{prefix}{}", found.map_or(wanted, |n| n.as_str()));

@@ -248,6 +248,13 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
             missing.display()
         );
     }
+    for unsupported in &summary.unsupported_inputs {
+        eprintln!(
+            "referat: error: input {} is not a format referat reads (PDF, text, HTML, XML); \
+             its record failed with unsupported-format",
+            unsupported.display()
+        );
+    }
     Ok(exit_code(&summary, args.strict))
 }
 

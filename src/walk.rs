@@ -405,6 +405,7 @@ pub fn scan(inputs: &[PathBuf], exclude: &[PathBuf]) -> Scan {
     scan.warnings.extend(dups);
     scan.skipped_files
         .sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    scan.skipped_files.dedup_by(|a, b| a.rel_path == b.rel_path);
     scan
 }
 

@@ -294,34 +294,52 @@ fn timeout_and_missing_default_input_say_what_is_wrong() {
 #[test]
 fn a_file_named_directly_in_a_format_referat_does_not_read_is_an_error_for_that_file() {
     let dir = tempfile::tempdir().unwrap();
-    let (page, out) = (dir.path().join("minutes.html"), dir.path().join("out"));
-    std::fs::write(&page, "<html><body><h1>Referat</h1></body></html>").unwrap();
+    let (doc, out) = (dir.path().join("minutes.docx"), dir.path().join("out"));
+    // A .docx is a zip archive: not text, not a PDF, not markup.
+    std::fs::write(
+        &doc,
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01",
+    )
+    .unwrap();
     let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
 
-    // Alone: nothing to read, nothing written, a message naming it.
-    let run = referat(&["ingest", &s(&page), "-q", "-o", &s(&out)]);
-    assert_eq!(run.status.code(), Some(2));
+    // Alone: one failed record naming the reason, a message, exit 2.
+    let run = referat(&["ingest", &s(&doc), "-q", "-o", &s(&out)]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("minutes.html is not a format referat reads"),
+        stderr.contains("minutes.docx is not a format referat reads"),
         "{stderr}"
     );
-    assert!(!out.exists());
+    let recs = records(&out);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["status"], "failed");
+    assert_eq!(recs[0]["source"]["format"], "other");
+    assert_eq!(recs[0]["errors"][0]["code"], "unsupported-format");
 
-    // Beside a readable file: that file is read, the run exits 2 and says why.
-    let text = dir.path().join("one.txt");
+    // The same bytes in a folder are skipped and named in the manifest.
+    let folder = dir.path().join("in");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(&doc, folder.join("minutes.docx")).unwrap();
     std::fs::write(
-        &text,
+        folder.join("one.txt"),
         "REFERAT\n\nPunkt 1: Godkendelse\n\nBeslutning\nGodkendt.\n",
     )
     .unwrap();
-    let run = referat(&["ingest", &s(&text), &s(&page), "-q", "-o", &s(&out)]);
-    assert_eq!(run.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("minutes.html was not read"), "{stderr}");
-    assert_eq!(records(&out).len(), 1);
-    let run_json = std::fs::read_to_string(out.join("run.json")).unwrap();
-    assert!(run_json.contains("\"unsupported_inputs\""), "{run_json}");
+    let out2 = dir.path().join("out2");
+    let run = referat(&["ingest", &s(&folder), "-q", "-o", &s(&out2)]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    assert_eq!(records(&out2).len(), 1);
+    let manifest = std::fs::read_to_string(out2.join("manifest.jsonl")).unwrap();
+    let skipped = manifest
+        .lines()
+        .find(|l| l.contains("minutes.docx"))
+        .expect("the skipped file is named");
+    assert!(skipped.contains("\"status\":\"skipped\""), "{skipped}");
+    assert!(
+        skipped.contains("\"reason\":\"unsupported-format\""),
+        "{skipped}"
+    );
 }
 
 #[test]

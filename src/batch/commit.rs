@@ -11,6 +11,7 @@ use super::summary::{RunInfo, Summary};
 use super::{
     BatchError, BatchOptions, JOURNAL_FILE, MANIFEST_FILE, Observer, output_err, read_err,
 };
+use crate::walk::SkippedFile;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -21,6 +22,18 @@ use std::time::Instant;
 enum Slot<'a> {
     File(usize),
     Unseen(&'a Unseen),
+    Skipped(&'a SkippedFile),
+}
+
+impl Slot<'_> {
+    /// The line's path.
+    fn path<'p>(&'p self, plan: &'p Plan) -> &'p str {
+        match self {
+            Slot::File(i) => plan.files.rel_path(*i),
+            Slot::Unseen(u) => u.path(),
+            Slot::Skipped(s) => &s.rel_path,
+        }
+    }
 }
 
 /// Write the output of a finished run and drop the journal. `summary`
@@ -76,14 +89,26 @@ fn create(out: &Path, name: &str) -> Result<AtomicFile, BatchError> {
     AtomicFile::create(out, name).map_err(output_err(out.join(name)))
 }
 
-/// The plan's files and unseen files merged by path (both are path-sorted).
+/// The plan's files, unseen files and skipped entries merged by path
+/// (each is path-sorted).
 fn in_path_order(plan: &Plan) -> impl Iterator<Item = Slot<'_>> {
-    let mut files = (0..plan.files.len()).peekable();
-    let mut unseen = plan.unseen.iter().peekable();
-    std::iter::from_fn(move || match (files.peek(), unseen.peek()) {
-        (Some(&i), Some(u)) if u.path() < plan.files.rel_path(i) => unseen.next().map(Slot::Unseen),
-        (Some(_), _) => files.next().map(Slot::File),
-        (None, _) => unseen.next().map(Slot::Unseen),
+    let files = (0..plan.files.len()).map(Slot::File);
+    let unseen = plan.unseen.iter().map(Slot::Unseen);
+    let skipped = plan.skipped_files.iter().map(Slot::Skipped);
+    let mut streams = [
+        Box::new(files) as Box<dyn Iterator<Item = Slot<'_>>>,
+        Box::new(unseen),
+        Box::new(skipped),
+    ]
+    .map(Iterator::peekable);
+    std::iter::from_fn(move || {
+        let next = streams
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(k, s)| s.peek().map(|slot| (slot.path(plan), k)))
+            .min()
+            .map(|(_, k)| k)?;
+        streams[next].next()
     })
 }
 
@@ -102,6 +127,7 @@ impl Sources<'_> {
         match slot {
             Slot::Unseen(Unseen::Kept(c)) => kept(c),
             Slot::Unseen(Unseen::Removed(e)) => Ok((e.clone(), None)),
+            Slot::Skipped(s) => Ok((Entry::skipped(s), None)),
             Slot::File(i) => match self.results[i] {
                 Done::PENDING => panic!("file {} was not finished", self.plan.files.rel_path(i)),
                 Done::REUSED => kept(

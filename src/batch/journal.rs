@@ -225,6 +225,7 @@ mod tests {
             size: 3,
             sha256: "ab".into(),
             status: EntryStatus::Ok,
+            reason: None,
             error: None,
             pages: None,
             tables: 0,

@@ -1,5 +1,6 @@
 //! `OUT/manifest.jsonl`: one line per input file (path, size, SHA-256,
-//! status, error code, pages, tables, duration), sorted by path.
+//! status, error code, pages, tables, duration), and one per entry the walk
+//! skipped (status `skipped` and its `reason`), sorted by path.
 //!
 //! The manifest is what incremental runs compare against: a file whose
 //! SHA-256 matches its manifest line (and whose record is in
@@ -7,6 +8,7 @@
 //! inputs stay in the manifest with status `removed`.
 
 use crate::record::{Record, Status};
+use crate::walk::SkippedFile;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -27,6 +29,8 @@ pub enum EntryStatus {
     Failed,
     /// The file was an input of an earlier run and is gone now; it has no record.
     Removed,
+    /// The walk passed over the entry (`reason` says why); it has no record.
+    Skipped,
 }
 
 impl EntryStatus {
@@ -37,6 +41,7 @@ impl EntryStatus {
             EntryStatus::Partial => "partial",
             EntryStatus::Failed => "failed",
             EntryStatus::Removed => "removed",
+            EntryStatus::Skipped => "skipped",
         }
     }
 }
@@ -70,6 +75,11 @@ pub struct Entry {
     pub tables: u32,
     /// Wall time spent on the file in the run that produced its record, in milliseconds.
     pub duration_ms: u64,
+    /// Why a `skipped` entry was passed over: `unsupported-format`,
+    /// `hidden` (a hidden folder stands for everything in it), `temporary`
+    /// or `not-a-file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Entry {
@@ -95,12 +105,28 @@ impl Entry {
             pages: record.source.pages,
             tables: u32::try_from(tables).unwrap_or(u32::MAX),
             duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+            reason: None,
         }
     }
 
-    /// Whether the file has a record (every status but `removed`).
+    /// The line of an entry the walk skipped.
+    pub fn skipped(skipped: &SkippedFile) -> Self {
+        Entry {
+            path: skipped.rel_path.clone(),
+            size: 0,
+            sha256: String::new(),
+            status: EntryStatus::Skipped,
+            error: None,
+            pages: None,
+            tables: 0,
+            duration_ms: 0,
+            reason: Some(skipped.reason.code().into()),
+        }
+    }
+
+    /// Whether the file has a record (every status but `removed` and `skipped`).
     pub fn is_live(&self) -> bool {
-        self.status != EntryStatus::Removed
+        !matches!(self.status, EntryStatus::Removed | EntryStatus::Skipped)
     }
 
     /// The tombstone written when the file is no longer an input.

@@ -91,7 +91,6 @@ pub enum BatchError {
     Threads(usize, String),
 }
 
-
 /// Paths for a message, comma-separated.
 fn list(paths: &[PathBuf]) -> String {
     let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -183,8 +182,15 @@ pub fn run(
     let out: &Path = &options.out;
     let _lock = output::open_out(out)?;
     let keep_unseen = !missing.is_empty();
+    let unsupported = present
+        .iter()
+        .filter(|p| p.is_file() && crate::walk::format_of(p).is_none())
+        .filter(|p| crate::walk::sniff_format(p) == crate::record::Format::Other)
+        .cloned()
+        .collect();
     let mut summary = Summary {
         missing_inputs: missing,
+        unsupported_inputs: unsupported,
         ..Summary::default()
     };
     let (plan, mut journal) = plan::plan(&present, keep_unseen, options, observer)?;

@@ -11,7 +11,7 @@ use super::manifest::{self, Entry, EntryStatus};
 use super::output::{RECORDS_FILE, RecordLine, RecordLines};
 use super::summary::read_run_info;
 use super::{BatchError, BatchOptions, JOURNAL_FILE, Observer, output_err};
-use crate::walk::{self, Files, Skipped};
+use crate::walk::{self, Files, Skipped, SkippedFile};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -65,6 +65,8 @@ pub(super) struct Plan {
     pub previous_records: Option<File>,
     /// Entries the walk skipped.
     pub skipped: Skipped,
+    /// Entries the walk skipped (of this shard), by path.
+    pub skipped_files: Vec<SkippedFile>,
     /// Walk warnings.
     pub warnings: u64,
 }
@@ -95,8 +97,10 @@ pub(super) fn plan(
         observer.warning(w);
     }
     let mut files = scan.files;
+    let mut skipped_files = scan.skipped_files;
     if let Some(shard) = options.shard {
         files.retain(|rel_path| shard.contains(rel_path));
+        skipped_files.retain(|s| shard.contains(&s.rel_path));
     }
     let candidates = candidates(&files, recovered.entries, &prev, options.retry_failed);
     let unseen = prev.unseen(&files, keep_unseen);
@@ -106,6 +110,7 @@ pub(super) fn plan(
         unseen,
         previous_records: prev.records_file,
         skipped: scan.skipped,
+        skipped_files,
         warnings: scan.warnings.len() as u64,
     };
     Ok((plan, journal))
@@ -177,8 +182,13 @@ impl Previous {
                 return Previous::default();
             }
         };
+        // Skipped entries are named afresh by each walk.
         let mut prev = Previous {
-            manifest: entries.into_iter().map(|e| (e.path.clone(), e)).collect(),
+            manifest: entries
+                .into_iter()
+                .filter(|e| e.status != EntryStatus::Skipped)
+                .map(|e| (e.path.clone(), e))
+                .collect(),
             ..Previous::default()
         };
         if let Ok(file) = File::open(&records_path) {

@@ -39,6 +39,10 @@ pub struct Summary {
     /// were kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_inputs: Vec<PathBuf>,
+    /// Files named for the run in a format referat does not read (each
+    /// has a failed record, `unsupported-format`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsupported_inputs: Vec<PathBuf>,
     /// Wall time of the run, in seconds.
     pub seconds: f64,
 }
@@ -46,9 +50,14 @@ pub struct Summary {
 impl Summary {
     /// Add the counts of one manifest line.
     pub fn add(&mut self, entry: &Entry) {
-        if entry.status == EntryStatus::Removed {
-            self.removed += 1;
-            return;
+        match entry.status {
+            EntryStatus::Removed => {
+                self.removed += 1;
+                return;
+            }
+            // Counted by the walk, in `skipped`.
+            EntryStatus::Skipped => return,
+            _ => {}
         }
         self.files += 1;
         *self
@@ -62,9 +71,10 @@ impl Summary {
         self.tables += u64::from(entry.tables);
     }
 
-    /// Whether an input named for the run does not exist.
+    /// Whether an input named for the run does not exist or is of a
+    /// format referat does not read.
     pub fn input_errors(&self) -> bool {
-        !self.missing_inputs.is_empty()
+        !(self.missing_inputs.is_empty() && self.unsupported_inputs.is_empty())
     }
 
     /// Files whose status is `failed`.
@@ -103,7 +113,7 @@ impl fmt::Display for Summary {
         if s.total() > 0 || self.warnings > 0 {
             writeln!(
                 f,
-                "  skipped: {} other formats, {} hidden, {} temporary, {} not regular files, {} duplicate paths; {} warnings",
+                "  skipped (named in manifest.jsonl): {} other formats, {} hidden, {} temporary, {} not regular files; {} duplicate paths; {} warnings",
                 s.other_format, s.hidden, s.temporary, s.not_a_file, s.duplicate, self.warnings
             )?;
         }

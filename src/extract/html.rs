@@ -379,7 +379,8 @@ impl Walker {
             return;
         };
         let digits = last.text.trim_end_matches('.');
-        let number = !digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit());
+        let number =
+            !digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit());
         if number && last.heading.is_none() {
             self.label = Some(digits.to_string());
             self.lines.pop();
@@ -401,9 +402,7 @@ impl Walker {
     /// End the line being gathered.
     fn flush(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        self.open_links
-            .iter_mut()
-            .for_each(|(start, _)| *start = 0);
+        self.open_links.iter_mut().for_each(|(start, _)| *start = 0);
         let text = pending.text.trim();
         if text.is_empty() {
             return;
@@ -486,8 +485,11 @@ fn skipped(node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
         return true;
     }
     let script_link = e.name() == "a"
-        && e.attr("href")
-            .is_some_and(|h| h.trim_start().to_ascii_lowercase().starts_with("javascript:"));
+        && e.attr("href").is_some_and(|h| {
+            h.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("javascript:")
+        });
     if script_link {
         return true;
     }
@@ -666,7 +668,8 @@ mod tests {
         let ex = extract(page.as_bytes()).unwrap();
         assert_eq!(ex.lines[0].text, "Grøn æble på ø");
         assert_eq!(ex.warnings[0].code, "html-charset-mismatch");
-        let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode("<meta charset=windows-1252><p>Grøn</p>");
+        let (cp1252, _, _) =
+            encoding_rs::WINDOWS_1252.encode("<meta charset=windows-1252><p>Grøn</p>");
         let ex = extract(&cp1252).unwrap();
         assert_eq!(ex.lines[0].text, "Grøn");
         assert!(ex.warnings.is_empty());

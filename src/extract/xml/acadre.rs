@@ -32,7 +32,8 @@ pub(super) fn read(dom: &Dom) -> Option<Export> {
             .and_then(|c| field(dom, c, "name")),
         date,
         start,
-        location: meeting.and_then(|m| field(dom, m, "location").or_else(|| field(dom, m, "address"))),
+        location: meeting
+            .and_then(|m| field(dom, m, "location").or_else(|| field(dom, m, "address"))),
         participants,
         absent,
         meeting_ref: meeting.and_then(|m| field(dom, m, "sysid")),
@@ -42,16 +43,19 @@ pub(super) fn read(dom: &Dom) -> Option<Export> {
 
 /// The child tables of `id` named `name`.
 fn table<'a>(dom: &'a Dom, id: usize, name: &'a str) -> impl Iterator<Item = usize> + 'a {
-    dom.children(id, "table")
-        .filter(move |&t| dom.attr(t, "name").is_some_and(|n| n.eq_ignore_ascii_case(name)))
+    dom.children(id, "table").filter(move |&t| {
+        dom.attr(t, "name")
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
 }
 
 /// The trimmed value of field `name` of table `id`, if not empty.
 fn field(dom: &Dom, id: usize, name: &str) -> Option<String> {
     let fields = dom.child(id, "fields")?;
-    let f = dom
-        .children(fields, "field")
-        .find(|&f| dom.attr(f, "name").is_some_and(|n| n.eq_ignore_ascii_case(name)))?;
+    let f = dom.children(fields, "field").find(|&f| {
+        dom.attr(f, "name")
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })?;
     let t = dom.elements[f].text.trim();
     (!t.is_empty()).then(|| t.to_string())
 }
@@ -92,7 +96,9 @@ fn read_item(dom: &Dom, parent: usize) -> Option<ExportItem> {
         .filter_map(|e| Some((field(dom, e, "name")?, field(dom, e, "filename"))))
         .collect();
     Some(ExportItem {
-        number: field(dom, parent, "sort").and_then(|n| n.parse().ok()).unwrap_or(0),
+        number: field(dom, parent, "sort")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
         title: field(dom, item, "name").unwrap_or_default(),
         case_number: field(dom, item, "caseno"),
         closed: field(dom, item, "access").is_some_and(|a| a != "1"),

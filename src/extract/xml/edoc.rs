@@ -11,7 +11,8 @@ use super::{Body, Export, ExportItem, parse_date_time};
 
 /// The export, when `dom` is an eDoc meeting.
 pub(super) fn read(dom: &Dom) -> Option<Export> {
-    if !dom.root_name().eq_ignore_ascii_case("Meeting") || dom.child(0, "MeetingAgendaTypes").is_none()
+    if !dom.root_name().eq_ignore_ascii_case("Meeting")
+        || dom.child(0, "MeetingAgendaTypes").is_none()
     {
         return None;
     }
@@ -56,7 +57,8 @@ fn read_item(dom: &Dom, item: usize, closed_group: bool) -> ExportItem {
         .or_else(|| field(&["NeutralTitle"]))
         .unwrap_or_default();
     let publishing = field(&["PublishingType"]).unwrap_or_default();
-    let closed = closed_group || (!publishing.is_empty() && !publishing.to_uppercase().contains("SKAL"));
+    let closed =
+        closed_group || (!publishing.is_empty() && !publishing.to_uppercase().contains("SKAL"));
     let attachments: Vec<(String, Option<String>)> = doc
         .and_then(|d| dom.child(d, "Attachments"))
         .map(|a| {

@@ -142,9 +142,7 @@ impl Export {
     /// The export as the lines of a minutes document.
     fn lines(&self) -> Vec<Line> {
         let mut out = Lines::default();
-        let date = self
-            .date
-            .map(|(y, m, d)| format!("{d:02}-{m:02}-{y:04}"));
+        let date = self.date.map(|(y, m, d)| format!("{d:02}-{m:02}-{y:04}"));
         let title = [
             Some(self.kind_word.clone()),
             self.body.clone(),
@@ -329,7 +327,16 @@ mod tests {
         let t: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
             t,
-            ["Første", "", "Anden", "", "1.000 kr.\t2026", "Vej\t3.800", "", "Sidst"]
+            [
+                "Første",
+                "",
+                "Anden",
+                "",
+                "1.000 kr.\t2026",
+                "Vej\t3.800",
+                "",
+                "Sidst"
+            ]
         );
     }
 }

@@ -24,7 +24,11 @@ pub(super) fn read(dom: &Dom) -> Option<Export> {
     let minutes = dom.text_at(0, &["PublicationTypeAsValue"]).as_deref() == Some("2");
     let mut items: Vec<ExportItem> = dom
         .child(agenda, "Items")
-        .map(|list| dom.children(list, "Item").map(|i| read_item(dom, i)).collect())
+        .map(|list| {
+            dom.children(list, "Item")
+                .map(|i| read_item(dom, i))
+                .collect()
+        })
         .unwrap_or_default();
     items.sort_by_key(|i| i.number);
     Some(Export {
