@@ -592,5 +592,17 @@ fn hostile_inputs_give_one_record_each() {
     assert_eq!(s["skipped"]["temporary"], 3);
     assert_eq!(s["skipped"]["other_format"], 1);
     assert_eq!(s["skipped"]["not_a_file"], u64::from(has_fifo));
-    assert_eq!(manifest_by_path(&out).len(), expected.len());
+    let manifest = manifest_by_path(&out);
+    let (skipped, live): (Vec<&Value>, Vec<&Value>) =
+        manifest.values().partition(|e| e["status"] == "skipped");
+    assert_eq!(live.len(), expected.len());
+    // Every skipped entry is named, with its reason.
+    assert_eq!(skipped.len() as u64, 3 + 3 + 1 + u64::from(has_fifo));
+    for e in skipped {
+        let reason = e["reason"].as_str().unwrap();
+        assert!(
+            ["hidden", "temporary", "unsupported-format", "not-a-file"].contains(&reason),
+            "{e}"
+        );
+    }
 }

@@ -10,13 +10,7 @@ use std::path::Path;
 const FIXTURE: &str = "fixtures/layouts/board-minutes-en.txt";
 
 fn source(path: &str) -> Source {
-    Source {
-        path: path.into(),
-        sha256: String::new(),
-        bytes: 0,
-        format: Format::Text,
-        pages: None,
-    }
+    Source::new(path.into(), Format::Text, String::new(), 0)
 }
 
 fn ingest_with(profiles: &Profiles) -> Record {

@@ -657,9 +657,11 @@ mod tests {
             <p><a href='bilag/1.pdf'>Bilag 1: Kort</a></p></td></tr></table>";
         let lines = extract(page.as_bytes()).unwrap().lines;
         let t: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(t, ["1.", "Godkendelse", "", "Tekst", "", "Bilag 1: Kort"]);
-        assert_eq!(lines[5].link.as_deref(), Some("bilag/1.pdf"));
-        assert_eq!(lines[3].link, None);
+        // The label cell's item number opens the next cell's heading.
+        assert_eq!(t, ["1. Godkendelse", "", "Tekst", "", "Bilag 1: Kort"]);
+        assert_eq!(lines[0].heading, Some(2));
+        assert_eq!(lines[4].link.as_deref(), Some("bilag/1.pdf"));
+        assert_eq!(lines[2].link, None);
     }
 
     #[test]
