@@ -248,7 +248,7 @@ fn run_limited(args: &[&OsStr], limit: Duration) -> Run {
 
 /// `referat ingest INPUTS --out OUT -q` within `limit`: the run, and the
 /// records it wrote, by `source.path`.
-fn ingest_limited(inputs: &[&Path], limit: Duration) -> (Run, BTreeMap<String, Value>) {
+fn ingest_run(inputs: &[&Path], limit: Duration) -> (Run, BTreeMap<String, Value>) {
     let out = tempfile::tempdir().unwrap();
     let mut args: Vec<&OsStr> = vec![OsStr::new("ingest"), OsStr::new("-q")];
     args.extend(inputs.iter().map(|p| p.as_os_str()));
@@ -258,13 +258,19 @@ fn ingest_limited(inputs: &[&Path], limit: Duration) -> (Run, BTreeMap<String, V
         !run.timed_out,
         "referat ingest {inputs:?} ran past {limit:?} and was killed"
     );
+    let records = records_in(&out.path().join("records.jsonl"));
+    (run, records)
+}
+
+/// [`ingest_run`] of a run that must succeed (exit 0).
+fn ingest_limited(inputs: &[&Path], limit: Duration) -> (Run, BTreeMap<String, Value>) {
+    let (run, records) = ingest_run(inputs, limit);
     assert_eq!(
         run.code,
         Some(0),
         "referat ingest {inputs:?}: {}",
         run.stderr
     );
-    let records = records_in(&out.path().join("records.jsonl"));
     (run, records)
 }
 
@@ -582,20 +588,19 @@ fn leaked<'a>(page: &str, record: &Value, chrome: &[&'a str]) -> Vec<&'a str> {
 #[test]
 fn web_pages_leave_out_scripts_and_page_chrome() {
     let page = std::fs::read_to_string(fixture(&format!("{STEM}.html"))).unwrap();
-    let r = record(&format!("{STEM}.html"));
-    assert_eq!(
-        leaked(&page, r, PAGE_CHROME),
-        Vec::<&str>::new(),
-        "FirstAgenda page chrome in the record"
-    );
+    let firstagenda = leaked(&page, record(&format!("{STEM}.html")), PAGE_CHROME);
     let bytes = std::fs::read(fixture("generic-minutes-2025-10-01.html")).unwrap();
     let (cms, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
     let records = ingest(&[&fixture("generic-minutes-2025-10-01.html")]);
-    let r = &records["generic-minutes-2025-10-01.html"];
+    let cms = leaked(
+        &cms,
+        &records["generic-minutes-2025-10-01.html"],
+        CMS_CHROME,
+    );
     assert_eq!(
-        leaked(&cms, r, CMS_CHROME),
-        Vec::<&str>::new(),
-        "CMS page chrome in the record"
+        (firstagenda, cms),
+        (vec![], vec![]),
+        "page chrome in the records (FirstAgenda page, CMS page)"
     );
 }
 
@@ -629,9 +634,13 @@ fn page_attachments_keep_their_titles_and_links() {
         .filter_map(|l| Some((l.text.as_str(), l.link.as_deref()?)))
         .filter(|(_, href)| href.contains("/bilag/"))
         .collect();
+    assert_eq!(
+        linked.len(),
+        3,
+        "item 2's two attachments, item 3's one: {linked:?}"
+    );
     assert_eq!(&linked[..2], &PAGE_ATTACHMENTS[..]);
-    assert_eq!(linked.len(), 3, "item 3's one attachment too: {linked:?}");
-    assert!(linked[2].0 == "Bilag 1: Projektbeskrivelse Havnevej");
+    assert_eq!(linked[2].0, "Bilag 1: Projektbeskrivelse Havnevej");
 
     // The CMS page's attachments link to the PDFs themselves.
     let bytes = std::fs::read(fixture("generic-minutes-2025-10-01.html")).unwrap();
@@ -879,30 +888,45 @@ fn hostile_pages_give_one_record_each() {
             .collect::<Vec<_>>(),
         [640000.0]
     );
-    let json = serde_json::to_string(first).unwrap();
+    // The item's text in order, the table's cells joined on their rows.
+    let text: Vec<&str> = first["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    let text = text.join("\n\n");
     let order = [
-        "Gadelyset på Kirkevej er fra 1987",
+        "Gadelyset på Kirkevej er fra 1987 og skal udskiftes til LED.",
         "Arbejdet kan udføres i november.",
-        "Armaturer",
-        "42",
-        "Master",
-        "18",
+        "Armaturer 42",
+        "Master 18",
+        "Forvaltningen indstiller, at udskiftningen godkendes.",
+        "Godkendt.",
     ];
     let at: Vec<usize> = order
         .iter()
-        .map(|w| json.find(w).unwrap_or_else(|| panic!("{w}")))
+        .map(|w| text.find(w).unwrap_or_else(|| panic!("{w:?} in {text:?}")))
         .collect();
     assert!(
         at.windows(2).all(|w| w[0] < w[1]),
-        "in document order: {at:?}"
+        "in document order: {text:?}"
+    );
+    assert_eq!(
+        first["tables"][0]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (s(&r["label"]), s(&r["cells"][0]["raw"])))
+            .collect::<Vec<_>>(),
+        [("Armaturer", "42"), ("Master", "18")]
     );
 
     // Declared iso-8859-1, UTF-8 bytes: clean letters and a warning.
     let r = &records["wrong-charset.html"];
     assert_eq!(r["status"], "ok");
-    assert_eq!(
-        codes(&r["warnings"])[0],
-        "html-charset-mismatch",
+    assert!(
+        codes(&r["warnings"]).contains(&"html-charset-mismatch"),
         "{:?}",
         r["warnings"]
     );
@@ -1056,11 +1080,21 @@ fn files_named_directly_are_read_by_their_contents() {
     let plain = dir.path().join("minutes");
     std::fs::copy(fixture(&format!("{STEM}.txt")), &plain).unwrap();
 
-    let records = ingest(&[&docx, &plain]);
+    // A file named directly is an input whatever its name: the one referat
+    // cannot read gets a failed record, and the run exits 2 naming it.
+    let (run, records) = ingest_run(&[&docx, &plain], Duration::from_secs(60));
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("notes.docx is not a format referat reads"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(records.len(), 2, "{:?}", records.keys());
     let r = &records["notes.docx"];
     assert_eq!(r["status"], "failed");
     assert_eq!(codes(&r["errors"]), ["unsupported-format"]);
+    assert_eq!(r["source"]["format"], "other");
     assert_eq!(r["source"]["bytes"], zip.len());
     let r = &records["minutes"];
     assert_eq!(r["source"]["format"], "text");
@@ -1124,5 +1158,19 @@ fn every_format_scores_against_the_gold() {
                 scores.overall
             );
         }
+    }
+
+    // The control: the text's record without its items falls below every
+    // mark above, so the marks (and the gold) can fail.
+    let mut r = record(&format!("{STEM}.txt")).clone();
+    r["items"] = serde_json::json!([]);
+    let jsonl = dir.path().join("no-items.jsonl");
+    std::fs::write(&jsonl, format!("{r}\n")).unwrap();
+    let scores = common::score(&jsonl, GOLD, "text");
+    assert_eq!(scores.documents, 1);
+    assert!(scores.overall < 0.90, "{}", scores.overall);
+    for name in EXPORT_CATEGORIES {
+        let c = scores.categories.iter().find(|c| c.name == *name).unwrap();
+        assert!(c.f1 < 0.9, "{name}: {c:?}");
     }
 }
