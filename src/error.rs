@@ -95,6 +95,9 @@ pub mod warn {
     pub const TABLE_TOO_LARGE: &str = "table-too-large";
     /// A web page declares a charset its bytes do not match.
     pub const HTML_CHARSET_MISMATCH: &str = "html-charset-mismatch";
+    /// A web page nested deeper than referat parses; the elements past the
+    /// limit were flattened (their text kept).
+    pub const HTML_TOO_DEEP: &str = "html-too-deep";
     /// A total row does not equal the sum of its rows.
     pub const TABLE_SUM_MISMATCH: &str = "table-sum-mismatch";
     /// Items show a case number near their heading that the parser did not read.

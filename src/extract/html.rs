@@ -17,7 +17,17 @@ use std::borrow::Cow;
 
 /// Decode and parse a web page into lines.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
-    let (text, warnings) = decode(bytes)?;
+    let (text, mut warnings) = decode(bytes)?;
+    let (text, dropped) = flatten_deep(&text);
+    if dropped > 0 {
+        warnings.push(Issue {
+            code: warn::HTML_TOO_DEEP.into(),
+            message: format!(
+                "{dropped} elements nested deeper than {MAX_NESTING} were flattened (their text is kept)"
+            ),
+            location: None,
+        });
+    }
     let html = Html::parse_document(&text);
     drop(text);
     let lines = Walker::default().walk(html.tree.root());
@@ -35,7 +45,8 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
 
 /// The lines of an HTML fragment (an item body in a case-system export).
 pub fn fragment_lines(fragment: &str) -> Vec<Line> {
-    let html = Html::parse_fragment(fragment);
+    let (fragment, _) = flatten_deep(fragment);
+    let html = Html::parse_fragment(&fragment);
     Walker::default().walk(html.tree.root())
 }
 
@@ -493,7 +504,15 @@ fn skipped(node: NodeRef<'_, Node>, e: &scraper::node::Element) -> bool {
     if script_link {
         return true;
     }
-    let control = e.name() == "button" || e.attr("role") == Some("button");
+    // Buttons, and links styled or typed as buttons ("Tilbage til
+    // forsiden", "Hent som PDF").
+    let styled_button = e
+        .attr("class")
+        .is_some_and(|c| c.split_whitespace().any(|t| t == "btn"));
+    let control = e.name() == "button"
+        || e.attr("role") == Some("button")
+        || e.attr("type") == Some("button")
+        || styled_button;
     if control && !has_heading(node) {
         return true;
     }
@@ -553,6 +572,97 @@ fn data_table(table: NodeRef<'_, Node>) -> bool {
         }
     }
     true
+}
+
+/// Elements may nest this deep; deeper start tags (and their end tags)
+/// are dropped before parsing. An HTML5 parser's work grows with the square
+/// of the nesting depth: 100,000 nested `<div>`s take most of a minute.
+const MAX_NESTING: usize = 256;
+
+/// Elements that hold no content or close themselves implicitly (a new
+/// `<p>` or `<li>` ends the last one): they do not count as nesting.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option",
+];
+
+/// Elements whose content is raw text, not tags.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp"];
+
+/// `html` with start tags past [`MAX_NESTING`] open elements dropped, each
+/// with one later end tag; returns it and the number of tags dropped. One
+/// pass over the tags, approximate where end tags are left out (they are
+/// for the elements in [`FLAT`]).
+fn flatten_deep(html: &str) -> (Cow<'_, str>, usize) {
+    let bytes = html.as_bytes();
+    let (mut depth, mut excess, mut dropped) = (0usize, 0usize, 0usize);
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr(b'<', &bytes[i..]) {
+        let at = i + off;
+        let rest = &bytes[at + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(&bytes[at..], b"-->").map_or(bytes.len(), |e| at + e + 3);
+            continue;
+        }
+        let end_tag = rest.first() == Some(&b'/');
+        let name_start = at + 1 + usize::from(end_tag);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            i = at + 1;
+            continue;
+        }
+        let close = memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e + 1);
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let self_closing = bytes[..close].ends_with(b"/>");
+        if !end_tag && RAW_TEXT.contains(&name.as_str()) {
+            let closing = format!("</{name}");
+            i = find_ci(&bytes[close..], closing.as_bytes()).map_or(bytes.len(), |e| close + e);
+            continue;
+        }
+        if !FLAT.contains(&name.as_str()) && !self_closing {
+            if end_tag {
+                if excess > 0 {
+                    excess -= 1;
+                    cuts.push((at, close));
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if depth >= MAX_NESTING {
+                excess += 1;
+                dropped += 1;
+                cuts.push((at, close));
+            } else {
+                depth += 1;
+            }
+        }
+        i = close.max(at + 1);
+    }
+    if cuts.is_empty() {
+        return (Cow::Borrowed(html), 0);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for (start, end) in cuts {
+        out.push_str(&html[from..start]);
+        from = end;
+    }
+    out.push_str(&html[from..]);
+    (Cow::Owned(out), dropped)
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
+/// [`find`], ASCII case-insensitive.
+fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Decode a page: a BOM, else the charset the page declares, else the
@@ -675,6 +785,29 @@ mod tests {
         let ex = extract(&cp1252).unwrap();
         assert_eq!(ex.lines[0].text, "Grøn");
         assert!(ex.warnings.is_empty());
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_flattened_keeping_the_text() {
+        let deep = format!(
+            "{}<p>Tekst</p>{}",
+            "<div>".repeat(1000),
+            "</div>".repeat(1000)
+        );
+        let (flat, dropped) = flatten_deep(&deep);
+        assert_eq!(dropped, 1000 - MAX_NESTING);
+        assert_eq!(flat.matches("<div>").count(), MAX_NESTING);
+        assert_eq!(flat.matches("</div>").count(), MAX_NESTING);
+        let ex = extract(deep.as_bytes()).unwrap();
+        assert_eq!(ex.lines[0].text, "Tekst");
+        assert_eq!(ex.warnings[0].code, "html-too-deep");
+        // Scripts are skipped whole, and lists do not count as nesting.
+        let page = format!(
+            "<script>{}</script>{}",
+            "<div>".repeat(600),
+            "<li>x".repeat(600)
+        );
+        assert_eq!(flatten_deep(&page).1, 0);
     }
 
     #[test]

@@ -264,7 +264,16 @@ impl Walker<'_> {
     fn content(&mut self, line: &Line, text: &str) {
         if headings::starts_with_any(text, &self.profile.items.closed_lines) {
             self.closed = true;
-            self.open.lines.push(line.clone());
+            // A mark alone on its line ("Lukket punkt") is the flag, not text.
+            let mark_only = self
+                .profile
+                .items
+                .closed_lines
+                .iter()
+                .any(|m| m.trim().eq_ignore_ascii_case(text.trim()));
+            if !mark_only {
+                self.open.lines.push(line.clone());
+            }
         } else if self.ends_decision(text) {
             self.push(Open::new(None, SectionKind::Other, Role::Plain));
             self.open.lines.push(line.clone());

@@ -85,10 +85,8 @@ struct Export {
     /// "Referat" or "Dagsorden".
     kind_word: String,
     body: Option<String>,
-    /// (year, month, day).
-    date: Option<(u32, u32, u32)>,
-    /// (hour, minute).
-    start: Option<(u32, u32)>,
+    date: Option<Ymd>,
+    start: Option<Hm>,
     location: Option<String>,
     participants: Vec<String>,
     absent: Vec<String>,
@@ -240,7 +238,8 @@ fn text_lines(text: &str) -> Vec<Line> {
             .rev()
             .find(|l| !l.text.is_empty())
             .is_some_and(|l| l.text.contains('\t'));
-        if !lines.is_empty() && !(row && prev_row) {
+        let same_table = row && prev_row;
+        if !lines.is_empty() && !same_table {
             lines.push(Line::default());
         }
         lines.push(Line::plain(t));
@@ -286,9 +285,14 @@ impl Lines {
     }
 }
 
+/// (year, month, day).
+type Ymd = (u32, u32, u32);
+/// (hour, minute).
+type Hm = (u32, u32);
+
 /// "01-10-2025 15:45:00", "2025-10-01 15:45", "2025-10-01T15:45:00",
 /// "01.10.2025": the date and, when present, the time.
-fn parse_date_time(s: &str) -> (Option<(u32, u32, u32)>, Option<(u32, u32)>) {
+fn parse_date_time(s: &str) -> (Option<Ymd>, Option<Hm>) {
     let nums: Vec<u32> = s
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
