@@ -273,6 +273,10 @@ pub struct Item {
     pub public: bool,
     /// Attachment titles.
     pub attachments: Vec<String>,
+    /// Web pages and exports: the attachments that link to a file, with
+    /// the link's target as printed (a URL, or a file name beside an export).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment_links: Vec<AttachmentLink>,
     /// Text of "Baggrund".
     pub background: Option<String>,
     /// Text of "Indstilling".
@@ -293,6 +297,15 @@ pub struct Item {
     pub tables: Vec<Table>,
     /// Where the item starts.
     pub location: Location,
+}
+
+/// An attachment and the file it links to.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct AttachmentLink {
+    /// The attachment's title, as in `attachments`.
+    pub title: String,
+    /// The link's target.
+    pub href: String,
 }
 
 /// A decision of a body on a date.

@@ -183,6 +183,10 @@ struct Walker {
     table_kinds: Vec<bool>,
     /// Layout tables: cells closed so far in the open row.
     cells_in_row: usize,
+    /// An open title block (an element of class `title`): its node, and
+    /// the level of its first heading. Its headings make one line
+    /// ("Referat 1. oktober 2025 kl. 15.45 Teknisk Udvalg - …").
+    title_block: Option<(ego_tree::NodeId, Option<u8>)>,
     /// Layout tables: the item number of a row's label cell ("1"), put
     /// before the heading that opens the next cell ("1. Godkendelse").
     label: Option<String>,
@@ -266,6 +270,18 @@ impl Walker {
             }
             return;
         }
+        if self.title_block.is_none()
+            && e.attr("class").is_some_and(|c| {
+                c.split_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("title"))
+            })
+        {
+            self.flush();
+            self.title_block = Some((node.id(), None));
+        }
+        if let (Some((_, level @ None)), Some(l)) = (&mut self.title_block, heading_level(name)) {
+            *level = Some(l);
+        }
         match name {
             "br" => self.flush(),
             "b" | "strong" => self.bold += 1,
@@ -302,8 +318,20 @@ impl Walker {
         }
     }
 
-    fn close(&mut self, _node: NodeRef<'_, Node>, e: &scraper::node::Element) {
+    fn close(&mut self, node: NodeRef<'_, Node>, e: &scraper::node::Element) {
         let name = e.name();
+        if let Some((id, level)) = self.title_block
+            && id == node.id()
+        {
+            self.title_block = None;
+            let before = self.lines.len();
+            self.flush();
+            if let Some(line) = self.lines.get_mut(before) {
+                line.heading = level;
+            }
+            self.paragraph_break();
+            return;
+        }
         if let Some(table) = self.tables.last_mut() {
             match (name, table.cell.is_some()) {
                 ("td" | "th", true) => {
@@ -410,8 +438,14 @@ impl Walker {
         });
     }
 
-    /// End the line being gathered.
+    /// End the line being gathered (inside a title block: a space).
     fn flush(&mut self) {
+        if self.title_block.is_some() {
+            if !self.pending.text.ends_with(' ') {
+                self.pending.text.push(' ');
+            }
+            return;
+        }
         let pending = std::mem::take(&mut self.pending);
         self.open_links.iter_mut().for_each(|(start, _)| *start = 0);
         let text = pending.text.trim();
@@ -808,6 +842,19 @@ mod tests {
             "<li>x".repeat(600)
         );
         assert_eq!(flatten_deep(&page).1, 0);
+    }
+
+    #[test]
+    fn a_title_block_is_one_heading_line() {
+        let page = "<div class='title'><h1>Referat 1. oktober 2025 kl. 15.45</h1>\
+            <h2><span>Teknisk Udvalg</span><span> - </span><span>Byrådssalen</span></h2></div><p>Tekst</p>";
+        let lines = extract(page.as_bytes()).unwrap().lines;
+        assert_eq!(
+            lines[0].text,
+            "Referat 1. oktober 2025 kl. 15.45 Teknisk Udvalg - Byrådssalen"
+        );
+        assert_eq!(lines[0].heading, Some(1));
+        assert_eq!(lines[2].text, "Tekst");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::text::assemble;
 use super::words::{self, case_number_line, collapse, is_phrase, strip_phrase};
 use crate::extract::Line;
 use crate::profile::Profile;
+use crate::record::AttachmentLink;
 use crate::record::{Amount, Decision, Item, Location, Meeting, Section, SectionKind, Treatment};
 
 /// Lines longer than this are running text, never a section heading.
@@ -415,6 +416,7 @@ impl Walker<'_> {
             title,
             case_number: self.case_number.take(),
             attachments: Vec::new(),
+            attachment_links: Vec::new(),
             background: None,
             recommendation: None,
             decisions: Vec::new(),
@@ -481,7 +483,15 @@ fn add_section(out: &mut Item, s: Open, meeting: &Meeting, profile: &Profile) {
         (_, SectionKind::Recommendation) => append(&mut out.recommendation, &text),
         (_, SectionKind::CaseDescription) => append(&mut out.case_description, &text),
         (_, SectionKind::Attachments) => {
-            out.attachments.extend(attachment_titles(&s.lines, profile))
+            for (title, href) in attachment_titles(&s.lines, profile) {
+                if let Some(href) = href {
+                    out.attachment_links.push(AttachmentLink {
+                        title: title.clone(),
+                        href,
+                    });
+                }
+                out.attachments.push(title);
+            }
         }
         _ => {}
     }
@@ -606,8 +616,9 @@ fn append(field: &mut Option<String>, text: &str) {
 }
 
 /// Attachment titles: one per non-blank line, bullets and "Bilag N:" removed;
-/// after a blank line, running text ends the list.
-fn attachment_titles(lines: &[Line], profile: &Profile) -> Vec<String> {
+/// after a blank line, running text ends the list. Each with the link the
+/// line carries (web pages, exports).
+fn attachment_titles(lines: &[Line], profile: &Profile) -> Vec<(String, Option<String>)> {
     let mut titles = Vec::new();
     let mut after_blank = false;
     for l in lines {
@@ -626,7 +637,7 @@ fn attachment_titles(lines: &[Line], profile: &Profile) -> Vec<String> {
         }
         let t = strip_attachment_label(&t, profile);
         if !t.is_empty() {
-            titles.push(t);
+            titles.push((t, l.link.clone()));
         }
     }
     titles

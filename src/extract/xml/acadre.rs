@@ -108,5 +108,6 @@ fn read_item(dom: &Dom, parent: usize) -> Option<ExportItem> {
             .collect(),
         attachments,
         pdf: None,
+        attachments_in_body: false,
     })
 }

@@ -8,6 +8,7 @@
 
 use super::dom::Dom;
 use super::{Body, Export, ExportItem, parse_date_time};
+use crate::extract::Line;
 
 /// The export, when `dom` is an eDoc meeting.
 pub(super) fn read(dom: &Dom) -> Option<Export> {
@@ -71,7 +72,7 @@ fn read_item(dom: &Dom, item: usize, closed_group: bool) -> ExportItem {
         })
         .unwrap_or_default();
     let full = dom.text_at(item, &["FullText"]).unwrap_or_default();
-    let (case_number, body) = split_full_text(&full, &title, &attachments);
+    let (case_number, body, listed) = split_full_text(&full, &title, &attachments);
     ExportItem {
         number: dom
             .text_at(item, &["AgendaItemNumber"])
@@ -80,25 +81,26 @@ fn read_item(dom: &Dom, item: usize, closed_group: bool) -> ExportItem {
         title,
         case_number: field(&["CaseLogicIdentifier"]).or(case_number),
         closed,
-        sections: if body.trim().is_empty() {
+        sections: if body.is_empty() {
             Vec::new()
         } else {
-            vec![(String::new(), Body::Text(body))]
+            vec![(String::new(), Body::Lines(body))]
         },
+        attachments_in_body: listed,
         attachments,
         pdf: dom.text_at(item, &["PDFDocument"]),
     }
 }
 
-/// The case number from the "Sagsnr.: X\tDok.nr.: Y" line, and the text
-/// without its first lines (number and title, case line), without the
-/// attachment lines that the export lists itself ("docno - title"), and
-/// without an empty "Følgende deltog ikke …:" line.
+/// The case number from the "Sagsnr.: X\tDok.nr.: Y" line, and the text's
+/// lines without its first lines (number and title, case line) and without
+/// an empty "Følgende deltog ikke …:" line; an attachment line ("docno -
+/// title") links to its file. Also whether every attachment was listed so.
 fn split_full_text(
     full: &str,
     title: &str,
     attachments: &[(String, Option<String>)],
-) -> (Option<String>, String) {
+) -> (Option<String>, Vec<Line>, bool) {
     let mut case = None;
     let mut kept = Vec::new();
     for (i, line) in full.lines().enumerate() {
@@ -118,13 +120,19 @@ fn split_full_text(
         if t.ends_with(':') && t.split_whitespace().count() > 3 && t.starts_with("Følgende") {
             continue;
         }
-        if attachments
-            .iter()
-            .any(|(a, _)| t.ends_with(&format!(" - {a}")))
-        {
-            continue;
-        }
         kept.push(line);
     }
-    (case, kept.join("\n"))
+    let mut lines = super::text_lines(kept);
+    let mut listed = 0;
+    for line in &mut lines {
+        let found = attachments
+            .iter()
+            .find(|(a, _)| line.text.ends_with(&format!(" - {a}")));
+        if let Some((_, file)) = found {
+            line.link = file.clone();
+            listed += 1;
+        }
+    }
+    let all_listed = !attachments.is_empty() && listed >= attachments.len();
+    (case, lines, all_listed)
 }

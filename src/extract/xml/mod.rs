@@ -108,6 +108,9 @@ struct ExportItem {
     attachments: Vec<(String, Option<String>)>,
     /// The item's own PDF, when the export names one.
     pdf: Option<String>,
+    /// The item's text lists the attachments itself (eDoc), each line
+    /// linked: no "Bilag" block is added.
+    attachments_in_body: bool,
 }
 
 /// A section's body.
@@ -115,8 +118,8 @@ struct ExportItem {
 enum Body {
     /// An HTML fragment.
     Html(String),
-    /// Plain text, one paragraph per line.
-    Text(String),
+    /// Lines already made (plain text read by a reader, with links).
+    Lines(Vec<Line>),
 }
 
 impl Export {
@@ -191,7 +194,7 @@ impl ExportItem {
         for (heading, body) in &self.sections {
             let lines = match body {
                 Body::Html(html) => super::html::fragment_lines(html),
-                Body::Text(text) => text_lines(text),
+                Body::Lines(lines) => lines.clone(),
             };
             if lines.iter().all(|l| l.text.trim().is_empty()) {
                 continue;
@@ -204,7 +207,7 @@ impl ExportItem {
             out.lines.extend(lines);
             out.blank();
         }
-        if !self.attachments.is_empty() {
+        if !self.attachments.is_empty() && !self.attachments_in_body {
             out.heading("Bilag", 3);
             for (title, file) in &self.attachments {
                 out.lines.push(Line {
@@ -220,9 +223,9 @@ impl ExportItem {
 
 /// Plain text as lines: each line a paragraph, except tab-separated rows,
 /// which stay together as a table.
-fn text_lines(text: &str) -> Vec<Line> {
+fn text_lines<'a>(text: impl IntoIterator<Item = &'a str>) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    for raw in text.lines() {
+    for raw in text {
         let t: String = raw
             .chars()
             .map(|c| if c == '\u{a0}' { ' ' } else { c })
@@ -327,7 +330,7 @@ mod tests {
 
     #[test]
     fn plain_text_paragraphs_and_rows() {
-        let lines = text_lines("Første\r\nAnden\n1.000 kr.\t2026\nVej\t3.800\n\u{c}Sidst");
+        let lines = text_lines("Første\r\nAnden\n1.000 kr.\t2026\nVej\t3.800\n\u{c}Sidst".lines());
         let t: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
             t,

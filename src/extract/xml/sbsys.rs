@@ -107,5 +107,6 @@ fn read_item(dom: &Dom, item: usize) -> ExportItem {
         sections,
         attachments,
         pdf: dom.text_at(item, &["PDFDocument"]),
+        attachments_in_body: false,
     }
 }
