@@ -40,14 +40,16 @@ const MEETING_FILES: &[(&str, &str)] = &[
     ("teknisk-udvalg-2025-10-01.sbsys.xml", "SBSYS export"),
 ];
 
-/// The exports, with the files each names for its items: the eDoc
-/// `MeetingAgendaItem/PDFDocument` and `Attachment/PDFDocument`, the Acadre
+/// The exports, with the files each names: the eDoc agenda type's
+/// `PDFDocument` (the whole open agenda), `MeetingAgendaItem/PDFDocument` and
+/// `Attachment/PDFDocument`, the Acadre
 /// `enclosure` `filename`, the SBSYS `Item/PDFDocument` and
 /// `Enclosure/InstantiationFileName` (item 4, closed, names none).
 const EXPORTS: &[(&str, &[&str])] = &[
     (
         "teknisk-udvalg-2025-10-01.edoc.xml",
         &[
+            "2051440.PDF",
             "punkt-1.pdf",
             "punkt-2.pdf",
             "2051447.PDF",
@@ -618,9 +620,25 @@ fn page_attachments_keep_their_titles_and_links() {
         r["items"][2]["attachments"],
         serde_json::json!(["Projektbeskrivelse Havnevej"])
     );
-    // The record has no field for an attachment's link; the lines the
-    // parser reads carry it: each attachment line is the link's text (no
-    // "PDF" badge glued to it) with the link's href.
+    // The record keeps each attachment's link.
+    let links: Vec<(&str, &str)> = r["items"][1]["attachment_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (s(&l["title"]), s(&l["href"])))
+        .collect();
+    let titles: Vec<&str> = PAGE_ATTACHMENTS
+        .iter()
+        .map(|(t, _)| {
+            t.trim_start_matches("Bilag 1: ")
+                .trim_start_matches("Bilag 2: ")
+        })
+        .collect();
+    let hrefs: Vec<&str> = PAGE_ATTACHMENTS.iter().map(|(_, h)| *h).collect();
+    assert_eq!(links.iter().map(|l| l.0).collect::<Vec<_>>(), titles);
+    assert_eq!(links.iter().map(|l| l.1).collect::<Vec<_>>(), hrefs);
+    // The lines the parser reads carry them: each attachment line is the
+    // link's text (no "PDF" badge glued to it) with the link's href.
     let bytes = std::fs::read(fixture(&format!("{STEM}.html"))).unwrap();
     let lines = referat::extract::extract(
         &bytes,
@@ -764,6 +782,47 @@ fn exports_give_six_items_and_name_their_files() {
     assert_eq!(
         record("teknisk-udvalg-2025-10-01.sbsys.xml")["source"]["meeting_ref"],
         "1907"
+    );
+}
+
+#[test]
+fn exports_keep_attachment_links_and_the_edoc_front_page() {
+    // Item 2's attachments and the files the export gives for them.
+    let files = [
+        ("edoc", ["2051447.PDF", "2051448.PDF"]),
+        ("acadre", ["4471203E1.PDF", "4471207E2.PDF"]),
+        ("sbsys", ["61873.pdf", "61874.pdf"]),
+    ];
+    for (system, hrefs) in files {
+        let r = record(&format!("{STEM}.{system}.xml"));
+        let links: Vec<(&str, &str)> = r["items"][1]["attachment_links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (s(&l["title"]), s(&l["href"])))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("Trafiksikkerhedsplan 2026-2029", hrefs[0]),
+                ("Kort over utrygge strækninger", hrefs[1])
+            ],
+            "{system}"
+        );
+    }
+    // eDoc has no meeting elements for the place and the members: its
+    // front page ("i Mødelokale 2, …", "Tilstede", "Afbud/Fraværende") does.
+    let m = &record(&format!("{STEM}.edoc.xml"))["meeting"];
+    assert_eq!(m["location"], "Mødelokale 2, Lindevang Rådhus");
+    assert_eq!(
+        m["participants"],
+        serde_json::json!([
+            "Signe Kjær",
+            "Torben Alstrup",
+            "Ulla Brink",
+            "Viggo Dam",
+            "Winnie Stald"
+        ])
     );
 }
 

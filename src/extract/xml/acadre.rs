@@ -37,6 +37,7 @@ pub(super) fn read(dom: &Dom) -> Option<Export> {
         participants,
         absent,
         meeting_ref: meeting.and_then(|m| field(dom, m, "sysid")),
+        documents: Vec::new(),
         items,
     })
 }

@@ -23,8 +23,16 @@ pub(super) fn read(dom: &Dom) -> Option<Export> {
         .unwrap_or_default();
     let state = dom.text_at(0, &["MeetingState"]).unwrap_or_default();
     let mut items = Vec::new();
+    let mut documents = Vec::new();
+    let mut front = FrontPage::default();
     let types = dom.child(0, "MeetingAgendaTypes")?;
     for agenda_type in dom.children(types, "MeetingAgendaType") {
+        documents.extend(dom.text_at(agenda_type, &["PDFDocument"]));
+        if front.location.is_none()
+            && let Some(text) = dom.text_at(agenda_type, &["FullText"])
+        {
+            front = FrontPage::read(&text);
+        }
         let closed_group = dom
             .text_at(agenda_type, &["AgendaType"])
             .is_some_and(|t| t.to_lowercase().contains("lukket"));
@@ -46,9 +54,50 @@ pub(super) fn read(dom: &Dom) -> Option<Export> {
         body: dom.text_at(0, &["Committee"]),
         date,
         start,
+        location: front.location,
+        participants: front.present,
+        absent: front.absent,
+        documents,
         items,
         ..Export::default()
     })
+}
+
+/// What the front page of an agenda type's text says about the meeting:
+/// the place ("i Mødelokale 2, …" under the date line), and the names
+/// under "Tilstede" and under "Afbud/Fraværende", up to the page break.
+#[derive(Debug, Default)]
+struct FrontPage {
+    location: Option<String>,
+    present: Vec<String>,
+    absent: Vec<String>,
+}
+
+impl FrontPage {
+    fn read(text: &str) -> FrontPage {
+        let first_page = text.split('\u{c}').next().unwrap_or_default();
+        let mut page = FrontPage::default();
+        let mut list: Option<bool> = None;
+        let mut after_date = false;
+        for line in first_page.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let lower = line.to_lowercase();
+            if lower == "tilstede" || lower == "til stede" {
+                list = Some(true);
+            } else if lower.starts_with("afbud") || lower.starts_with("fravær") {
+                list = Some(false);
+            } else if let Some(present) = list {
+                if present {
+                    page.present.push(line.to_string());
+                } else {
+                    page.absent.push(line.to_string());
+                }
+            } else if after_date && page.location.is_none() {
+                page.location = line.strip_prefix("i ").map(str::to_string);
+            }
+            after_date = lower.contains(" kl. ") && lower.contains(" den ");
+        }
+        page
+    }
 }
 
 fn read_item(dom: &Dom, item: usize, closed_group: bool) -> ExportItem {

@@ -92,6 +92,8 @@ struct Export {
     absent: Vec<String>,
     /// The case system's own id of the meeting.
     meeting_ref: Option<String>,
+    /// Files of the whole meeting (eDoc: each agenda type's PDF).
+    documents: Vec<String>,
     items: Vec<ExportItem>,
 }
 
@@ -125,7 +127,7 @@ enum Body {
 impl Export {
     /// Files the export refers to (item PDFs and attachments), in order.
     fn references(&self) -> Vec<String> {
-        let mut refs: Vec<String> = Vec::new();
+        let mut refs: Vec<String> = self.documents.clone();
         for item in &self.items {
             let files = item
                 .pdf

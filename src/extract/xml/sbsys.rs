@@ -40,6 +40,7 @@ pub(super) fn read(dom: &Dom) -> Option<Export> {
         participants,
         absent,
         meeting_ref: meeting.and_then(|m| dom.attr(m, "ID").map(str::to_string)),
+        documents: Vec::new(),
         items,
     })
 }
