@@ -36,18 +36,24 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Parse every .pdf/.txt/.md file under the inputs into OUT/records.jsonl.
+    /// Parse every PDF, text (.txt/.md), web page (.html/.htm) and case-system
+    /// XML export (eDoc, Acadre, SBSYS) under the inputs into OUT/records.jsonl.
     #[command(
-        long_about = "Parse every .pdf/.txt/.md file under the inputs into OUT/records.jsonl.\n\n\
+        long_about = "Parse every PDF, text (.txt/.md), web page (.html/.htm) and case-system \
+XML export (eDoc, Acadre, SBSYS; .xml) under the inputs into OUT/records.jsonl. A file \
+named directly is read whatever its extension (its format then comes from its first \
+bytes).\n\n\
 OUT gets:\n  \
 records.jsonl   one JSON record per input file, sorted by source.path\n  \
-manifest.jsonl  one line per input: path, size, sha256, status, error, pages, tables, duration_ms\n  \
+manifest.jsonl  one line per input: path, size, sha256, status, error, pages, tables, duration_ms;\n                  \
+and one per skipped entry: status \"skipped\" and its reason\n  \
 run.json        version, configuration fingerprint and summary of the run\n\n\
 Runs are incremental: run again on the same OUT and only new and changed files are \
 processed (by SHA-256 of their content); files that are gone get status \"removed\" in the \
 manifest and lose their record. A run that is killed resumes where it stopped and ends \
 with the same output as an uninterrupted run. Hidden files (.x), temporary files (~$x, x~, \
-x.tmp) and other formats are skipped and counted in the summary.",
+x.tmp), other formats and FIFOs are skipped, counted in the summary and named in the \
+manifest.",
         after_help = EXIT_CODES
     )]
     Ingest(IngestArgs),

@@ -23,8 +23,8 @@ pub enum InspectError {
         /// Cause.
         source: std::io::Error,
     },
-    /// Not a .pdf, .txt or .md file.
-    #[error("{0}: not a .pdf, .txt or .md file")]
+    /// Not a PDF, text, HTML or XML file.
+    #[error("{0}: not a PDF, text, HTML or XML file")]
     Format(String),
     /// Extraction failed (the code is the record's error code).
     #[error("{path}: {source} [{}]", source.code())]
@@ -40,11 +40,14 @@ pub enum InspectError {
 /// page-number and hyphen words apply to PDFs).
 pub fn read(path: &Path, profiles: &Profiles) -> Result<Extracted, InspectError> {
     let name = walk::path_to_string(path);
-    let format = walk::format_of(path).ok_or_else(|| InspectError::Format(name.clone()))?;
     let bytes = std::fs::read(path).map_err(|source| InspectError::Read {
         path: name.clone(),
         source,
     })?;
+    let format = walk::format_of(path).unwrap_or_else(|| walk::sniff_bytes(&bytes));
+    if format == crate::record::Format::Other {
+        return Err(InspectError::Format(name));
+    }
     let options = profiles.pdf_options(extract::pdf::DEFAULT_TIMEOUT_SECS);
     extract::extract(&bytes, format, &options)
         .map_err(|source| InspectError::Extract { path: name, source })

@@ -141,6 +141,19 @@ fn read_item(dom: &Dom, item: usize, closed_group: bool) -> ExportItem {
     }
 }
 
+/// The token after the first "Sagsnr.:" in the first 500 bytes of `text`.
+fn case_in_run_on(text: &str) -> Option<String> {
+    let head = text.get(..text.len().min(500)).or(Some(text))?;
+    let at = head.find("Sagsnr")?;
+    let (_, rest) = text[at..].split_once(':')?;
+    let token: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    (token.chars().any(|c| c.is_ascii_digit())).then_some(token)
+}
+
 /// The case number from the "Sagsnr.: X\tDok.nr.: Y" line, and the text's
 /// lines without its first lines (number and title, case line) and without
 /// an empty "Følgende deltog ikke …:" line; an attachment line ("docno -
@@ -171,6 +184,9 @@ fn split_full_text(
         }
         kept.push(line);
     }
+    // Some exports run the whole text together without line breaks: the
+    // case number is then the token after "Sagsnr.:" near the start.
+    let case = case.or_else(|| case_in_run_on(full));
     let mut lines = super::text_lines(kept);
     let mut listed = 0;
     for line in &mut lines {
@@ -184,4 +200,18 @@ fn split_full_text(
     }
     let all_listed = !attachments.is_empty() && listed >= attachments.len();
     (case, lines, all_listed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_number_of_a_text_without_line_breaks() {
+        let run_on = "2.\tTrafiksikkerhedsplan Sagsnr.: 25/09314\tDok.nr.: 2025-1 Sammendrag Forvaltningen …";
+        assert_eq!(case_in_run_on(run_on).as_deref(), Some("25/09314"));
+        assert_eq!(case_in_run_on("Sagsnr.: -"), None);
+        let (case, _, _) = split_full_text(run_on, "Trafiksikkerhedsplan", &[]);
+        assert_eq!(case.as_deref(), Some("25/09314"));
+    }
 }
