@@ -3,7 +3,9 @@
 //!
 //! The combinators in [`crate::parse`] and [`crate::tables`] are generic over
 //! a [`Profile`]; a new municipality's layout is a new TOML file. A profile
-//! may name a `base` profile whose sections it inherits key by key.
+//! may name a `base` profile whose sections it inherits key by key; a key
+//! written with a `+` (`"other+" = ["Økonomi"]`) adds its words to the
+//! base's list instead of replacing it.
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -31,6 +33,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "protokoll-sv",
         include_str!("../grammars/protokoll-sv.toml"),
     ),
+    ("export-da", include_str!("../grammars/export-da.toml")),
 ];
 
 /// A problem with a profile file.
@@ -719,9 +722,21 @@ fn resolve(
     Ok(merged)
 }
 
-/// Overlay `top` onto `base`, recursing into tables.
+/// Overlay `top` onto `base`, recursing into tables; a key ending in `+`
+/// appends its list to the base's list of that key.
 fn merge(base: &mut toml::Table, top: &toml::Table) {
     for (key, value) in top {
+        if let Some(name) = key.strip_suffix('+')
+            && let toml::Value::Array(more) = value
+        {
+            match base.get_mut(name) {
+                Some(toml::Value::Array(list)) => list.extend(more.iter().cloned()),
+                _ => {
+                    base.insert(name.to_string(), value.clone());
+                }
+            }
+            continue;
+        }
         match (base.get_mut(key), value) {
             (Some(toml::Value::Table(b)), toml::Value::Table(t)) => merge(b, t),
             _ => {
@@ -733,6 +748,34 @@ fn merge(base: &mut toml::Table, top: &toml::Table) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_grammar_file_is_built_in() {
+        let mut files: Vec<String> = std::fs::read_dir("grammars")
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().into_string().ok()?;
+                Some(name.strip_suffix(".toml")?.to_string())
+            })
+            .collect();
+        files.sort();
+        let mut built_in: Vec<String> = super::BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+        built_in.sort();
+        assert_eq!(files, built_in);
+    }
+
+    #[test]
+    fn a_plus_key_extends_the_base_list() {
+        let mut base: toml::Table =
+            toml::from_str("[s]\nother = [\"A\", \"B\"]\nkeep = [\"K\"]").unwrap();
+        let top: toml::Table =
+            toml::from_str("[s]\n\"other+\" = [\"C\"]\n\"new+\" = [\"N\"]").unwrap();
+        super::merge(&mut base, &top);
+        assert_eq!(base["s"]["other"].as_array().unwrap().len(), 3);
+        assert_eq!(base["s"]["other"][2].as_str(), Some("C"));
+        assert_eq!(base["s"]["keep"][0].as_str(), Some("K"));
+        assert_eq!(base["s"]["new"][0].as_str(), Some("N"));
+    }
+
     use super::*;
 
     fn with(extra: &str) -> Result<Profiles, ProfileError> {
