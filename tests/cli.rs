@@ -385,3 +385,66 @@ fn text_prints_each_page_ended_by_a_form_feed_and_reports_failures() {
     let out = referat(&["text", "no/such/file.pdf"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_manifest_and_summary_say_why_a_file_is_partial_or_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir(&input).unwrap();
+    // Failed: empty. Partial: no layout recognised. Ok with a warning: a
+    // total row that does not add up (20 + 5 is not 30).
+    std::fs::write(input.join("empty.txt"), "").unwrap();
+    std::fs::write(input.join("notes.txt"), "Indkøbsliste\n\nmælk\nbrød\n").unwrap();
+    std::fs::write(
+        input.join("minutes.txt"),
+        "REFERAT Direktionen d. 14-06-2021\n\nPunkt 1: Budget\n\n21/9445\n\nBaggrund\n\n\
+         1.000 kr.\t2025\nA\t20\nB\t5\nI alt\t30\n\nBeslutning Direktionen den 14-06-2021\n\nGodkendt.\n",
+    )
+    .unwrap();
+    let run = referat(&[
+        "ingest",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    let line = |name: &str| -> serde_json::Value {
+        let l = manifest.lines().find(|l| l.contains(name)).unwrap();
+        serde_json::from_str(l).unwrap()
+    };
+    let empty = line("empty.txt");
+    assert_eq!(empty["status"], "failed");
+    assert!(
+        empty["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("empty-file: "),
+        "{empty}"
+    );
+    let notes = line("notes.txt");
+    assert_eq!(notes["status"], "partial");
+    assert!(
+        notes["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown-layout: "),
+        "{notes}"
+    );
+    assert_eq!(notes["warnings"]["unknown-layout"], 1);
+    let minutes = line("minutes.txt");
+    assert_eq!(minutes["status"], "ok");
+    assert!(minutes.get("reason").is_none(), "{minutes}");
+    assert_eq!(minutes["warnings"]["table-sum-mismatch"], 1, "{minutes}");
+    // The summary breaks partial files and warnings down by code.
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("(unknown-layout 1)"), "{stderr}");
+    assert!(stderr.contains("table-sum-mismatch 1"), "{stderr}");
+    let run_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run_json["summary"]["partial"]["unknown-layout"], 1);
+    assert_eq!(
+        run_json["summary"]["warning_codes"]["table-sum-mismatch"],
+        1
+    );
+}

@@ -226,6 +226,7 @@ mod tests {
             sha256: "ab".into(),
             status: EntryStatus::Ok,
             reason: None,
+            warnings: Default::default(),
             error: None,
             pages: None,
             tables: 0,

@@ -7,9 +7,11 @@
 //! `records.jsonl`) is not processed again. Files that disappeared from the
 //! inputs stay in the manifest with status `removed`.
 
+use crate::error::warn;
 use crate::record::{Record, Status};
 use crate::walk::SkippedFile;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -75,11 +77,16 @@ pub struct Entry {
     pub tables: u32,
     /// Wall time spent on the file in the run that produced its record, in milliseconds.
     pub duration_ms: u64,
-    /// Why a `skipped` entry was passed over: `unsupported-format`,
-    /// `hidden` (a hidden folder stands for everything in it), `temporary`
-    /// or `not-a-file`.
+    /// Why the file is not `ok`: for `failed`, its first error ("code:
+    /// message"); for `partial`, the first warning that lost content; for
+    /// `skipped`, the reason's code (`unsupported-format`, `hidden` (a
+    /// hidden folder stands for everything in it), `temporary`,
+    /// `not-a-file`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The record's warnings, counted by code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub warnings: BTreeMap<String, u32>,
 }
 
 impl Entry {
@@ -105,7 +112,11 @@ impl Entry {
             pages: record.source.pages,
             tables: u32::try_from(tables).unwrap_or(u32::MAX),
             duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
-            reason: None,
+            reason: reason(record),
+            warnings: record.warnings.iter().fold(BTreeMap::new(), |mut m, w| {
+                *m.entry(w.code.clone()).or_default() += 1;
+                m
+            }),
         }
     }
 
@@ -121,6 +132,7 @@ impl Entry {
             tables: 0,
             duration_ms: 0,
             reason: Some(skipped.reason.code().into()),
+            warnings: BTreeMap::new(),
         }
     }
 
@@ -135,6 +147,21 @@ impl Entry {
         self.error = None;
         self
     }
+}
+
+/// Why a record is not `ok`: its first error, or its first warning that
+/// lost content, as "code: message".
+fn reason(record: &Record) -> Option<String> {
+    let issue = match record.status {
+        Status::Ok => None,
+        Status::Failed => record.errors.first(),
+        Status::Partial => record
+            .warnings
+            .iter()
+            .find(|w| warn::LOSSY.contains(&w.code.as_str()))
+            .or(record.warnings.first()),
+    }?;
+    Some(format!("{}: {}", issue.code, issue.message))
 }
 
 /// Read a whole manifest. A missing file is an empty manifest.

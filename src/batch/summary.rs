@@ -21,6 +21,12 @@ pub struct Summary {
     pub status: BTreeMap<String, u64>,
     /// Failed files by error code.
     pub errors: BTreeMap<String, u64>,
+    /// Partial files by the code of the warning that made them partial.
+    #[serde(default)]
+    pub partial: BTreeMap<String, u64>,
+    /// Warnings of all records, by code.
+    #[serde(default)]
+    pub warning_codes: BTreeMap<String, u64>,
     /// Manifest lines with status `removed`.
     pub removed: u64,
     /// Pages of all PDFs.
@@ -67,6 +73,14 @@ impl Summary {
         if let Some(code) = &entry.error {
             *self.errors.entry(code.clone()).or_default() += 1;
         }
+        if entry.status == EntryStatus::Partial
+            && let Some(code) = entry.reason.as_deref().and_then(|r| r.split(':').next())
+        {
+            *self.partial.entry(code.to_string()).or_default() += 1;
+        }
+        for (code, n) in &entry.warnings {
+            *self.warning_codes.entry(code.clone()).or_default() += u64::from(*n);
+        }
         self.pages += u64::from(entry.pages.unwrap_or(0));
         self.tables += u64::from(entry.tables);
     }
@@ -98,27 +112,44 @@ impl fmt::Display for Summary {
         for status in ["ok", "partial", "failed"] {
             let n = self.status.get(status).copied().unwrap_or(0);
             write!(f, "  {status:<8}{n:>8}")?;
-            if status == "failed" && !self.errors.is_empty() {
-                let codes: Vec<String> = self
-                    .errors
-                    .iter()
-                    .map(|(c, n)| format!("{c} {n}"))
-                    .collect();
-                write!(f, "   ({})", codes.join(", "))?;
+            let why = match status {
+                "failed" => &self.errors,
+                "partial" => &self.partial,
+                _ => &BTreeMap::new(),
+            };
+            if !why.is_empty() {
+                write!(f, "   ({})", by_code(why))?;
             }
             writeln!(f)?;
         }
         writeln!(f, "  pages {}, tables {}", self.pages, self.tables)?;
+        if !self.warning_codes.is_empty() {
+            writeln!(
+                f,
+                "  record warnings: {} (see each file's line in manifest.jsonl)",
+                by_code(&self.warning_codes)
+            )?;
+        }
         let s = &self.skipped;
         if s.total() > 0 || self.warnings > 0 {
             writeln!(
                 f,
-                "  skipped (named in manifest.jsonl): {} other formats, {} hidden, {} temporary, {} not regular files; {} duplicate paths; {} warnings",
+                "  skipped (named in manifest.jsonl): {} other formats, {} hidden, {} temporary, {} not regular files; {} duplicate paths; {} walk warnings",
                 s.other_format, s.hidden, s.temporary, s.not_a_file, s.duplicate, self.warnings
             )?;
         }
         Ok(())
     }
+}
+
+/// "code n, code n", most frequent first.
+fn by_code(counts: &BTreeMap<String, u64>) -> String {
+    let mut v: Vec<(&String, &u64)> = counts.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `OUT/run.json`: what wrote the folder, and its summary.
