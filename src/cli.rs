@@ -131,6 +131,11 @@ pub struct IngestArgs {
     /// No progress and no summary (warnings and errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write the records to standard output (JSON Lines, sorted by path) for
+    /// jq and pipes, instead of a folder: nothing is written to disk,
+    /// nothing is resumed or reused.
+    #[arg(long, conflicts_with_all = ["out", "shard", "force", "retry_failed"])]
+    pub stdout: bool,
 }
 
 /// Options of `referat lines` and `referat explain`.

@@ -231,15 +231,30 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         },
     };
     let progress = Progress::new(Mode::detect(args.quiet));
-    let summary = batch::run(&inputs, &profiles, &options, &progress);
+    let summary = if args.stdout {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        batch::stream(&inputs, &profiles, &options, &progress, &mut out)
+    } else {
+        batch::run(&inputs, &profiles, &options, &progress)
+    };
     progress.finish();
-    let summary = summary?;
+    let summary = match summary {
+        // `| head` closed standard output: not an error.
+        Err(batch::BatchError::Output { source, .. })
+            if args.stdout && source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            return Ok(EXIT_OK);
+        }
+        other => other?,
+    };
     if !args.quiet {
         eprint!("referat: {summary}");
-        eprintln!(
-            "referat: wrote {}",
-            args.out.join(batch::RECORDS_FILE).display()
-        );
+        if !args.stdout {
+            eprintln!(
+                "referat: wrote {}",
+                args.out.join(batch::RECORDS_FILE).display()
+            );
+        }
     }
     for missing in &summary.missing_inputs {
         eprintln!(

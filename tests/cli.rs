@@ -448,3 +448,57 @@ fn the_manifest_and_summary_say_why_a_file_is_partial_or_failed() {
         1
     );
 }
+
+#[test]
+fn stdout_writes_the_records_a_folder_run_writes_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = "fixtures/formats";
+    let run = referat(&["ingest", input, "-q", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let folder = std::fs::read_to_string(out.join("records.jsonl")).unwrap();
+
+    // Run from an empty folder: nothing may appear in it (no `out/`).
+    let cwd = dir.path().join("cwd");
+    std::fs::create_dir(&cwd).unwrap();
+    let abs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(input);
+    let piped = Command::new(BIN)
+        .args(["ingest", abs.to_str().unwrap(), "-q", "--stdout"])
+        .current_dir(&cwd)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(0), "{piped:?}");
+    let stdout = String::from_utf8(piped.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), folder.lines().count());
+    assert_eq!(stdout, folder, "the same records, in the same order");
+    assert_eq!(
+        std::fs::read_dir(&cwd).unwrap().count(),
+        0,
+        "nothing written"
+    );
+
+    // --stdout and --out together are a usage error.
+    assert_eq!(
+        code(&["ingest", input, "--stdout", "-o", out.to_str().unwrap()]),
+        2
+    );
+
+    // A reader that stops early (`| head -1`) is not an error.
+    let mut child = Command::new(BIN)
+        .args(["ingest", "fixtures", "-q", "--stdout", "--jobs", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    {
+        use std::io::BufRead;
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        reader.read_line(&mut first).unwrap();
+    }
+    let status = child.wait().unwrap();
+    assert!(first.starts_with("{\"schema_version\""), "{first}");
+    assert_eq!(status.code(), Some(0));
+}

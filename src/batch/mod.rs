@@ -28,6 +28,7 @@ mod plan;
 mod process;
 mod progress;
 mod shard;
+mod stream;
 mod summary;
 
 pub use fingerprint::fingerprint;
@@ -37,6 +38,7 @@ pub use merge::merge;
 pub use output::{LOCK_FILE, RECORDS_FILE};
 pub use progress::{Mode, Progress};
 pub use shard::{Shard, ShardError};
+pub use stream::stream;
 pub use summary::{RUN_FILE, RunInfo, Summary};
 
 use crate::ingest;
@@ -182,12 +184,7 @@ pub fn run(
     let out: &Path = &options.out;
     let _lock = output::open_out(out)?;
     let keep_unseen = !missing.is_empty();
-    let unsupported = present
-        .iter()
-        .filter(|p| p.is_file() && crate::walk::format_of(p).is_none())
-        .filter(|p| crate::walk::sniff_format(p) == crate::record::Format::Other)
-        .cloned()
-        .collect();
+    let unsupported = unsupported_inputs(&present);
     let mut summary = Summary {
         missing_inputs: missing,
         unsupported_inputs: unsupported,
@@ -200,6 +197,16 @@ pub fn run(
     summary.processed = done.processed;
     summary.unchanged = done.unchanged;
     commit::commit(plan, done, journal, options, observer, summary, started)
+}
+
+/// Files named directly whose format referat does not read.
+fn unsupported_inputs(present: &[PathBuf]) -> Vec<PathBuf> {
+    present
+        .iter()
+        .filter(|p| p.is_file() && crate::walk::format_of(p).is_none())
+        .filter(|p| crate::walk::sniff_format(p) == crate::record::Format::Other)
+        .cloned()
+        .collect()
 }
 
 /// Inputs that exist (as anything, even a broken symlink) and those that do not.

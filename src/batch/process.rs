@@ -57,7 +57,7 @@ pub(super) struct Processed {
 }
 
 /// What a worker sends to the writer.
-enum Msg {
+pub(super) enum Msg {
     /// File `i` is unchanged; its candidate is kept.
     Reused(usize),
     /// File `i` was processed: its manifest line and serialized record.
@@ -185,7 +185,7 @@ impl<'a> Writer<'a> {
 
 /// Read and hash one file, and process it unless its earlier record is
 /// for the same content.
-fn work(
+pub(super) fn work(
     i: usize,
     file: &InputFile,
     candidate: Option<&Candidate>,
