@@ -319,6 +319,8 @@ pub struct Decision {
     pub text: String,
     /// Classified outcome.
     pub outcome: Outcome,
+    /// Where the decision's heading is (its first line when it has none).
+    pub location: Option<Location>,
 }
 
 /// An earlier treatment of an item's case by a body.
@@ -397,6 +399,9 @@ pub struct Amount {
     pub dkk: f64,
     /// Kind of the section it occurs in.
     pub section: Option<SectionKind>,
+    /// The line the amount is printed on (where it starts, when a line
+    /// break splits it).
+    pub location: Option<Location>,
 }
 
 /// A business-case proposal.
@@ -477,6 +482,8 @@ pub struct Row {
     pub cells: Vec<Option<Cell>>,
     /// `data`, `group` or `total`.
     pub role: RowRole,
+    /// The line the row is printed on: where each of its cells is.
+    pub location: Location,
 }
 
 /// Role of a table row.

@@ -1233,3 +1233,39 @@ fn every_format_scores_against_the_gold() {
         assert!(c.f1 < 0.9, "{name}: {c:?}");
     }
 }
+
+/// Decisions, amounts and table rows say the line they are printed on: the
+/// line numbers are looked up in the fixture file itself.
+#[test]
+fn decisions_amounts_and_table_rows_carry_their_lines() {
+    let text = std::fs::read_to_string(fixture(&format!("{STEM}.txt"))).unwrap();
+    let line_of = |needle: &str, from: usize| -> u64 {
+        text.lines()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| i as u64 + 1)
+            .unwrap_or_else(|| panic!("{needle} not in the fixture"))
+    };
+    let r = record(&format!("{STEM}.txt"));
+    let item2 = &r["items"][1];
+    let punkt2 = line_of("Punkt 2:", 0) as usize;
+    assert_eq!(
+        item2["decisions"][0]["location"]["line"],
+        line_of("Beslutninger", punkt2)
+    );
+    let amount = item2["amounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["text"] == "2,5 mio. kr.")
+        .expect("the 2,5 mio. kr. of item 2");
+    assert_eq!(amount["location"]["line"], line_of("2,5 mio. kr.", punkt2));
+    let rows = r["items"][2]["tables"][0]["rows"].as_array().unwrap();
+    for row in rows {
+        let label = s(&row["label"]);
+        let printed = line_of(&format!("{label}\t"), line_of("Økonomi", 0) as usize);
+        assert_eq!(row["location"]["line"], printed, "row {label}");
+        assert!(row["location"]["page"].is_null(), "text has no pages");
+    }
+}

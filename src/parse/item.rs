@@ -43,6 +43,8 @@ struct Open {
     earlier: bool,
     /// Line number of the heading that opened it.
     line: Option<u32>,
+    /// Page of that heading (PDF).
+    page: Option<u32>,
 }
 
 impl Open {
@@ -54,6 +56,7 @@ impl Open {
             lines: Vec::new(),
             earlier: false,
             line: None,
+            page: None,
         }
     }
 }
@@ -84,6 +87,8 @@ struct Walker<'p> {
     blocks: bool,
     /// Number of the line being read.
     at: u32,
+    /// Page of the line being read (PDF).
+    page: Option<u32>,
     /// This meeting's date: the meeting's, else the latest treatment named
     /// in the item (a protocol whose date was not read).
     today: Option<String>,
@@ -123,6 +128,7 @@ pub fn item(
         closed: false,
         blocks: false,
         at: 0,
+        page: None,
         case_label: false,
     };
     for line in &lines[body_start..] {
@@ -188,6 +194,7 @@ impl Walker<'_> {
     /// Read one line.
     fn line(&mut self, line: &Line) {
         self.at = line.number;
+        self.page = line.page;
         let text = line.text.trim();
         if self.value_of_case_label(text) {
             return;
@@ -390,6 +397,7 @@ impl Walker<'_> {
         }
         next.earlier = matches!(self.context, Context::Earlier(_));
         next.line = next.heading.as_ref().map(|_| self.at);
+        next.page = next.heading.as_ref().and(self.page);
         let done = std::mem::replace(&mut self.open, next);
         self.sections.push(done);
     }
@@ -447,6 +455,21 @@ impl Walker<'_> {
     }
 }
 
+/// The line an amount found in the joined text is printed on: the first
+/// line holding it whole, else the first holding its first word (a line
+/// break split it).
+fn printed_at(lines: &[Line], amount: &str) -> Option<Location> {
+    let first = amount.split_whitespace().next()?;
+    lines
+        .iter()
+        .find(|l| l.text.contains(amount))
+        .or_else(|| lines.iter().find(|l| l.text.contains(first)))
+        .map(|l| Location {
+            page: l.page,
+            line: l.number,
+        })
+}
+
 /// Put one section's text where its kind and role say.
 fn add_section(out: &mut Item, s: Open, meeting: &Meeting, profile: &Profile) {
     let joiners = &profile.text.compound_joiners;
@@ -459,17 +482,31 @@ fn add_section(out: &mut Item, s: Open, meeting: &Meeting, profile: &Profile) {
         .collect();
     for a in find_amounts_with(&assemble(&prose, joiners), &profile.amounts) {
         out.amounts.push(Amount {
+            location: printed_at(&prose, &a.text),
             text: a.text,
             dkk: a.value,
             section: Some(s.kind),
         });
     }
+    let start = s
+        .line
+        .map(|line| Location { page: s.page, line })
+        .or_else(|| {
+            s.lines
+                .iter()
+                .find(|l| !l.text.trim().is_empty())
+                .map(|l| Location {
+                    page: l.page,
+                    line: l.number,
+                })
+        });
     match (&s.role, s.kind) {
         (Role::Decision(h), _) => out.decisions.push(Decision {
             body: h.body.clone().or_else(|| meeting.body.clone()),
             date: h.date.clone().or_else(|| meeting.date.clone()),
             outcome: classify(&text, &profile.outcomes),
             text: text.clone(),
+            location: start,
         }),
         (Role::EarlierDecision(n) | Role::Treatment(n), _) => {
             if let Some(t) = out.history.get_mut(*n)

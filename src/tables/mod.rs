@@ -165,7 +165,12 @@ fn unit(texts: &[&String], words: &TableWords) -> Option<Unit> {
 /// A body row as the record gives it: label, a cell per column (`None`
 /// when empty), role.
 fn record_row(row: PlacedRow, role: RowRole) -> Row {
+    let location = Location {
+        page: row.raw.line.page,
+        line: row.raw.line.number,
+    };
     Row {
+        location,
         label: row.raw.cells.into_iter().next().unwrap_or_default(),
         cells: row
             .texts
