@@ -183,10 +183,13 @@ struct Walker {
     table_kinds: Vec<bool>,
     /// Layout tables: cells closed so far in the open row.
     cells_in_row: usize,
-    /// An open title block (an element of class `title`): its node, and
+    /// An open title block (an element of class `title` before the first
+    /// heading line): its node, and
     /// the level of its first heading. Its headings make one line
     /// ("Referat 1. oktober 2025 kl. 15.45 Teknisk Udvalg - …").
     title_block: Option<(ego_tree::NodeId, Option<u8>)>,
+    /// A heading line has been written.
+    seen_heading: bool,
     /// Layout tables: the item number of a row's label cell ("1"), put
     /// before the heading that opens the next cell ("1. Godkendelse").
     label: Option<String>,
@@ -270,7 +273,10 @@ impl Walker {
             }
             return;
         }
+        // Only a title block before the page's first heading: further down
+        // a "title" class marks an item's or attachment's title.
         if self.title_block.is_none()
+            && !self.seen_heading
             && e.attr("class").is_some_and(|c| {
                 c.split_whitespace()
                     .any(|t| t.eq_ignore_ascii_case("title"))
@@ -328,6 +334,7 @@ impl Walker {
             self.flush();
             if let Some(line) = self.lines.get_mut(before) {
                 line.heading = level;
+                self.seen_heading = true;
             }
             self.paragraph_break();
             return;
@@ -463,6 +470,7 @@ impl Walker {
             })
             .map(|(_, _, href)| href.clone());
         let heading = self.headings.last().copied();
+        self.seen_heading |= heading.is_some();
         let mut text = text.to_string();
         if let Some(label) = self.label.take() {
             if heading.is_some() {
