@@ -60,6 +60,12 @@ manifest.",
     /// Join the output folders of shard runs into one, as a single run would have written it.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
+    /// Export the records of an ingest output folder as tidy tables
+    /// (documents, meetings, items, decisions, history, attachments, amounts,
+    /// proposals, tables, table_cells), one row per fact, joined by `path`,
+    /// `item` and `table`; the columns are listed in the README.
+    #[command(after_help = EXIT_CODES)]
+    Export(ExportArgs),
     /// Print the JSON Schema of a record.
     Schema,
     /// Print the text referat extracts from files, as `pdftotext` would: a
@@ -136,6 +142,27 @@ pub struct IngestArgs {
     /// nothing is resumed or reused.
     #[arg(long, conflicts_with_all = ["out", "shard", "force", "retry_failed"])]
     pub stdout: bool,
+}
+
+/// Options of `referat export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The output folder of `referat ingest` (holding records.jsonl).
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    /// Format of the export. Only CSV is written so far.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub to: ExportFormat,
+    /// Where to write: a folder of one CSV file per table (default OUT/csv).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+}
+
+/// Formats of `referat export`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// One CSV file per table (RFC 4180, UTF-8, a header row).
+    Csv,
 }
 
 /// Options of `referat lines` and `referat explain`.

@@ -4,11 +4,13 @@
 //! One direction of flow: [`walk`] → [`extract`] → [`parse`] → [`tables`] →
 //! [`record`]; [`ingest`] drives the stages for one file, and [`batch`] runs
 //! them over a corpus in parallel, incrementally and restartably (journal,
-//! manifest, shards, merge). Grammar knowledge lives in `grammars/*.toml`,
+//! manifest, shards, merge); [`export`] turns an output folder into tidy
+//! tables. Grammar knowledge lives in `grammars/*.toml`,
 //! loaded by [`profile`]. `docs/architecture.md` draws the whole.
 
 pub mod batch;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod inspect;

@@ -4,7 +4,7 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command};
-use cli::{IngestArgs, TextArgs};
+use cli::{ExportFormat, IngestArgs, TextArgs};
 use referat::batch::{self, BatchOptions, Mode, Progress, Summary};
 use referat::{ingest, profile::Profiles};
 use std::path::PathBuf;
@@ -146,6 +146,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 &profiles,
                 args.profile.as_deref(),
             ))?;
+            Ok(EXIT_OK)
+        }
+        Command::Export(args) => {
+            let dir = args.file.clone().unwrap_or_else(|| args.out.join("csv"));
+            let counts = match args.to {
+                ExportFormat::Csv => referat::export::to_csv(&args.out, &dir)?,
+            };
+            let summary: Vec<String> = counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            eprintln!("referat: wrote {}: {}", dir.display(), summary.join(", "));
             Ok(EXIT_OK)
         }
         Command::Schema => {
