@@ -73,11 +73,7 @@ pub(super) fn process(
     observer: &dyn Observer,
 ) -> Result<Processed, BatchError> {
     observer.start(plan.files.len() as u64);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
-        .thread_name(|i| format!("referat-worker-{i}"))
-        .build()
-        .map_err(|e| BatchError::Threads(options.jobs, e.to_string()))?;
+    let pool = worker_pool(options.jobs)?;
     let abort = AtomicBool::new(false);
     let (tx, rx) = mpsc::sync_channel::<Msg>(options.jobs.max(1) * 2);
     let mut writer = Writer::new(plan, journal, observer);
@@ -100,6 +96,15 @@ pub(super) fn process(
     // The pooled PDF extraction children are not needed past this point.
     crate::extract::pdf::shut_down_workers();
     writer.finish(&options.out)
+}
+
+/// The pool of `jobs` worker threads that process files.
+pub(super) fn worker_pool(jobs: usize) -> Result<rayon::ThreadPool, BatchError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .thread_name(|i| format!("referat-worker-{i}"))
+        .build()
+        .map_err(|e| BatchError::Threads(jobs, e.to_string()))
 }
 
 /// The one thread that appends finished records to the journal.

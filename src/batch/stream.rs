@@ -1,7 +1,7 @@
 //! `referat ingest --stdout`: records to standard output, in path order,
 //! for pipes and `jq`; nothing is written to disk and nothing is resumed.
 
-use super::process::{Msg, work};
+use super::process::{Msg, work, worker_pool};
 use super::summary::Summary;
 use super::{BatchError, BatchOptions, Observer};
 use crate::profile::Profiles;
@@ -27,10 +27,7 @@ pub fn stream(
     out: &mut dyn Write,
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
-    let (present, missing): (Vec<PathBuf>, Vec<PathBuf>) = inputs
-        .iter()
-        .cloned()
-        .partition(|p| std::fs::symlink_metadata(p).is_ok());
+    let (present, missing) = super::split_missing(inputs);
     if present.is_empty() && !missing.is_empty() {
         return Err(BatchError::NothingToRead { missing });
     }
@@ -44,11 +41,7 @@ pub fn stream(
     for s in &scan.skipped_files {
         observer.note(&format!("skipped {} ({})", s.rel_path, s.reason.code()));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
-        .thread_name(|i| format!("referat-worker-{i}"))
-        .build()
-        .map_err(|e| BatchError::Threads(options.jobs, e.to_string()))?;
+    let pool = worker_pool(options.jobs)?;
     let mut summary = Summary {
         unsupported_inputs: super::unsupported_inputs(&present),
         missing_inputs: missing,

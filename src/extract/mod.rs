@@ -61,6 +61,25 @@ impl Line {
     }
 }
 
+/// Add an empty line (a paragraph break), unless `lines` is empty or ends
+/// with one already.
+pub(crate) fn paragraph_break(lines: &mut Vec<Line>) {
+    if lines.last().is_some_and(|l| !l.text.is_empty()) {
+        lines.push(Line::default());
+    }
+}
+
+/// Drop trailing paragraph breaks and number the lines from 1.
+pub(crate) fn number_lines(mut lines: Vec<Line>) -> Vec<Line> {
+    while lines.last().is_some_and(|l| l.text.is_empty()) {
+        lines.pop();
+    }
+    for (i, l) in lines.iter_mut().enumerate() {
+        l.number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    }
+    lines
+}
+
 /// What extraction produced for one file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Extracted {

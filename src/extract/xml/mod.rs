@@ -274,19 +274,11 @@ impl Lines {
     }
 
     fn blank(&mut self) {
-        if self.lines.last().is_some_and(|l| !l.text.is_empty()) {
-            self.lines.push(Line::default());
-        }
+        super::paragraph_break(&mut self.lines);
     }
 
-    fn finish(mut self) -> Vec<Line> {
-        while self.lines.last().is_some_and(|l| l.text.is_empty()) {
-            self.lines.pop();
-        }
-        for (i, l) in self.lines.iter_mut().enumerate() {
-            l.number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        }
-        self.lines
+    fn finish(self) -> Vec<Line> {
+        super::number_lines(self.lines)
     }
 }
 
