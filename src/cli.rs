@@ -13,6 +13,14 @@ Exit codes:
      does not exist or is a file of a format referat does not read (the
      other inputs are still read and written)";
 
+/// Exit codes of `referat search` and `referat case` (as grep's).
+const QUERY_EXIT_CODES: &str = "\
+Exit codes:
+  0  something was found
+  1  nothing was found
+  2  usage error, or no database at --db (write one with
+     `referat export OUT --to sqlite`)";
+
 /// Exit codes of `referat text`.
 const TEXT_EXIT_CODES: &str = "\
 With several files, each file's text follows a line \"==> FILE <==\".
@@ -61,11 +69,27 @@ manifest.",
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
     /// Export the records of an ingest output folder as tidy tables
-    /// (documents, meetings, items, decisions, history, attachments, amounts,
-    /// proposals, tables, table_cells), one row per fact, joined by `path`,
-    /// `item` and `table`; the columns are listed in the README.
+    /// (documents, meetings, items, sections, decisions, history,
+    /// attachments, amounts, proposals, tables, table_cells), one row per
+    /// fact, joined by `path`, `item` and `table`: CSV files, a SQLite
+    /// database with full-text search, or Parquet files. The columns are
+    /// listed in the README.
     #[command(after_help = EXIT_CODES)]
     Export(ExportArgs),
+    /// Search the exported database: item titles, sections, decisions,
+    /// proposals and document heads. Each word also finds its inflected
+    /// forms ("skole" finds "skolen", "skolernes"); "quoted words" are a
+    /// phrase. Prints one hit per item, best first: document, meeting date
+    /// and body, item, case number, outcome, page and line, and a snippet.
+    #[command(after_help = QUERY_EXIT_CODES)]
+    Search(SearchArgs),
+    /// Every treatment of a case across meetings, oldest first: each
+    /// decision on an item with this case number (body, date, outcome,
+    /// page), items without a decision, and earlier treatments the minutes
+    /// list. One treatment printed in several documents is listed once,
+    /// with all its sources.
+    #[command(after_help = QUERY_EXIT_CODES)]
+    Case(CaseArgs),
     /// Print the JSON Schema of a record.
     Schema,
     /// Print the text referat extracts from files, as `pdftotext` would: a
@@ -150,10 +174,13 @@ pub struct ExportArgs {
     /// The output folder of `referat ingest` (holding records.jsonl).
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
-    /// Format of the export. Only CSV is written so far.
+    /// Format of the export.
     #[arg(long, value_enum, default_value = "csv")]
     pub to: ExportFormat,
-    /// Where to write: a folder of one CSV file per table (default OUT/csv).
+    /// Where to write: for csv and parquet a folder of one file per table
+    /// (default OUT/csv, OUT/parquet), for sqlite the database file
+    /// (default OUT/referat.sqlite; its Datasette metadata is written beside
+    /// it as referat.metadata.json).
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 }
@@ -163,6 +190,56 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// One CSV file per table (RFC 4180, UTF-8, a header row).
     Csv,
+    /// One SQLite database: primary and foreign keys, a full-text index
+    /// (`search`), Datasette metadata beside it.
+    Sqlite,
+    /// One Parquet file per table (typed columns, Snappy).
+    Parquet,
+}
+
+/// Options of `referat search`.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// What to search for: words (each also finds its inflected forms) and
+    /// "quoted phrases".
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Whole words only (no inflected forms).
+    #[arg(long, conflicts_with = "fts")]
+    pub exact: bool,
+    /// Read QUERY as SQLite FTS5 syntax (AND, OR, NOT, NEAR, prefix*).
+    #[arg(long)]
+    pub fts: bool,
+    /// At most this many hits.
+    #[arg(short = 'n', long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print the hits as JSON Lines (one object per hit) for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `referat case`.
+#[derive(Debug, clap::Args)]
+pub struct CaseArgs {
+    /// The case number as the records give it (e.g. 21/9445).
+    #[arg(value_name = "NUMBER")]
+    pub number: String,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Print the treatments as JSON Lines (one object per treatment).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The database `search` and `case` read.
+#[derive(Debug, clap::Args)]
+pub struct DbArg {
+    /// The database written by `referat export OUT --to sqlite`, or the
+    /// output folder holding it (OUT/referat.sqlite).
+    #[arg(long, value_name = "PATH", default_value = "out")]
+    pub db: PathBuf,
 }
 
 /// Options of `referat lines` and `referat explain`.

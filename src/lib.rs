@@ -8,6 +8,7 @@
 //! tables. Grammar knowledge lives in `grammars/*.toml`,
 //! loaded by [`profile`]. `docs/architecture.md` draws the whole.
 
+pub mod archive;
 pub mod batch;
 pub mod error;
 pub mod export;

@@ -3,8 +3,8 @@
 mod cli;
 
 use clap::Parser;
+use cli::{CaseArgs, ExportArgs, ExportFormat, IngestArgs, SearchArgs, TextArgs};
 use cli::{Cli, Command};
-use cli::{ExportFormat, IngestArgs, TextArgs};
 use referat::batch::{self, BatchOptions, Mode, Progress, Summary};
 use referat::{ingest, profile::Profiles};
 use std::path::PathBuf;
@@ -14,6 +14,8 @@ use std::process::ExitCode;
 const EXIT_OK: u8 = 0;
 /// Exit code with `--strict` when at least one file failed.
 const EXIT_FAILED_FILES: u8 = 1;
+/// Exit code of `search` and `case` when nothing was found (as grep's).
+const EXIT_NOT_FOUND: u8 = 1;
 /// Exit code for usage errors, inputs that do not exist or are of a format
 /// referat does not read (also when the run went on with the others), or
 /// unwritable output.
@@ -148,15 +150,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             ))?;
             Ok(EXIT_OK)
         }
-        Command::Export(args) => {
-            let dir = args.file.clone().unwrap_or_else(|| args.out.join("csv"));
-            let counts = match args.to {
-                ExportFormat::Csv => referat::export::to_csv(&args.out, &dir)?,
-            };
-            let summary: Vec<String> = counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
-            eprintln!("referat: wrote {}: {}", dir.display(), summary.join(", "));
-            Ok(EXIT_OK)
-        }
+        Command::Export(args) => export(&args),
+        Command::Search(args) => search(&args),
+        Command::Case(args) => case(&args),
         Command::Schema => {
             let schema = schemars::schema_for!(referat::record::Record);
             print_out(&(serde_json::to_string_pretty(&schema)? + "\n"))?;
@@ -171,6 +167,128 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             _ => referat::extract::pdf::run_server(cpu_limit_secs),
         }),
     }
+}
+
+/// `referat export`: write the tables and say how many rows each got.
+fn export(args: &ExportArgs) -> anyhow::Result<u8> {
+    use referat::export;
+    let default = match args.to {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Sqlite => referat::archive::DB_FILE,
+        ExportFormat::Parquet => "parquet",
+    };
+    let target = args.file.clone().unwrap_or_else(|| args.out.join(default));
+    let counts = match args.to {
+        ExportFormat::Csv => export::to_csv(&args.out, &target)?,
+        ExportFormat::Sqlite => export::to_sqlite(&args.out, &target)?,
+        ExportFormat::Parquet => export::to_parquet(&args.out, &target)?,
+    };
+    let summary: Vec<String> = counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    eprintln!(
+        "referat: wrote {}: {}",
+        target.display(),
+        summary.join(", ")
+    );
+    Ok(EXIT_OK)
+}
+
+/// `referat search`: hits as text or JSON Lines; exit 1 when none.
+fn search(args: &SearchArgs) -> anyhow::Result<u8> {
+    use referat::archive::{self, Syntax};
+    let syntax = if args.fts {
+        Syntax::Fts
+    } else if args.exact {
+        Syntax::Exact
+    } else {
+        Syntax::Words
+    };
+    let db = archive::db_path(&args.db.db);
+    let hits = archive::search(&db, &args.query.join(" "), syntax, args.limit)?;
+    let mut out = String::new();
+    for hit in &hits {
+        if args.json {
+            out.push_str(&serde_json::to_string(hit)?);
+            out.push('\n');
+            continue;
+        }
+        let item = match (hit.item_number, &hit.item_title) {
+            (Some(n), Some(t)) => format!("punkt {n}: {t}"),
+            _ => hit.kind.clone(),
+        };
+        out.push_str(&format!(
+            "{}  {}  {}\n",
+            hit.date.as_deref().unwrap_or("----------"),
+            hit.body.as_deref().unwrap_or("-"),
+            item
+        ));
+        let mut facts = vec![where_printed(&hit.path, hit.page, hit.line)];
+        facts.extend(hit.case_number.as_ref().map(|c| format!("sag {c}")));
+        facts.extend(hit.outcome.as_ref().map(|o| format!("outcome {o}")));
+        out.push_str(&format!("    {}\n", facts.join("  ")));
+        if !hit.also_in.is_empty() {
+            out.push_str(&format!("    also in {}\n", hit.also_in.join(", ")));
+        }
+        out.push_str(&format!("    {}\n\n", hit.snippet.replace('\n', " ")));
+    }
+    print_out(&out)?;
+    Ok(if hits.is_empty() {
+        EXIT_NOT_FOUND
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `referat case`: the treatments as text or JSON Lines; exit 1 when none.
+fn case(args: &CaseArgs) -> anyhow::Result<u8> {
+    let db = referat::archive::db_path(&args.db.db);
+    let treatments = referat::archive::case(&db, &args.number)?;
+    let mut out = String::new();
+    for t in &treatments {
+        if args.json {
+            out.push_str(&serde_json::to_string(t)?);
+            out.push('\n');
+            continue;
+        }
+        let item = t
+            .item_number
+            .map(|n| format!("punkt {n}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            t.date.as_deref().unwrap_or("----------"),
+            t.body.as_deref().unwrap_or("-"),
+            item,
+            t.outcome.as_deref().unwrap_or("-"),
+        ));
+        if let Some(title) = &t.title {
+            out.push_str(&format!("    {title}\n"));
+        }
+        for s in &t.sources {
+            out.push_str(&format!(
+                "    {} ({})\n",
+                where_printed(&s.path, s.page, s.line),
+                s.kind
+            ));
+        }
+    }
+    print_out(&out)?;
+    Ok(if treatments.is_empty() {
+        EXIT_NOT_FOUND
+    } else {
+        EXIT_OK
+    })
+}
+
+/// "path p. 3 l. 89" (page and line where known).
+fn where_printed(path: &str, page: Option<i64>, line: Option<i64>) -> String {
+    let mut s = path.to_string();
+    if let Some(p) = page {
+        s.push_str(&format!(" p. {p}"));
+    }
+    if let Some(l) = line {
+        s.push_str(&format!(" l. {l}"));
+    }
+    s
 }
 
 /// `referat text`: each file's extracted text on standard output; a file
