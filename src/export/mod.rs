@@ -17,7 +17,7 @@ pub use parquet::to_parquet;
 pub use sqlite::{SEARCH_TABLE, datasette_metadata, to_sqlite};
 
 use crate::record::{Item, Location, Record, Table};
-use std::io::BufRead;
+use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -442,26 +442,64 @@ impl<S: Sink> Sink for Counting<'_, S> {
     }
 }
 
-/// Call `f` with each record of a records file, in order.
-pub(crate) fn for_each_record(
+/// Records parsed at once, in parallel, while the writer takes the batch before.
+const BATCH: usize = 256;
+
+/// Call `f` with each record of a records file, in order. A thread reads
+/// and parses batches of lines (in parallel) while `f` writes the records
+/// of the batch before.
+fn for_each_record(
     path: &Path,
     mut f: impl FnMut(Record) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
+    use rayon::prelude::*;
     let read_err = |message: String| ExportError::Read {
         path: path.to_path_buf(),
         message,
     };
     let file = std::fs::File::open(path).map_err(|e| read_err(e.to_string()))?;
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| read_err(e.to_string()))?;
-        if line.trim().is_empty() {
-            continue;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Record>, ExportError>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut lines = std::io::BufReader::new(file).lines().enumerate();
+            loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                for (n, line) in lines.by_ref() {
+                    match line {
+                        Ok(l) if l.trim().is_empty() => continue,
+                        Ok(l) => batch.push((n, l)),
+                        Err(e) => {
+                            let _ = tx.send(Err(read_err(e.to_string())));
+                            return;
+                        }
+                    }
+                    if batch.len() == BATCH {
+                        break;
+                    }
+                }
+                if batch.is_empty() {
+                    return;
+                }
+                let parsed = batch
+                    .into_par_iter()
+                    .map(|(n, line)| {
+                        serde_json::from_str::<Record>(&line)
+                            .map_err(|e| read_err(format!("line {}: {e}", n + 1)))
+                    })
+                    .collect();
+                // The writer stopped (an error): nothing more to parse.
+                if tx.send(parsed).is_err() {
+                    return;
+                }
+            }
+        });
+        for batch in rx {
+            for record in batch? {
+                f(record)?;
+            }
         }
-        let record: Record =
-            serde_json::from_str(&line).map_err(|e| read_err(format!("line {}: {e}", n + 1)))?;
-        f(record)?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Index of a table in [`SCHEMA`].
