@@ -528,3 +528,96 @@ fn datasette_metadata_names_every_table_with_facets_and_the_canned_queries() {
         }
     }
 }
+
+/// The ```sql blocks of the README's "analyst's three questions".
+fn readme_queries() -> Vec<String> {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = readme
+        .split("### The analyst's three questions")
+        .nth(1)
+        .expect("the README's analyst section");
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .split("```sql\n")
+        .skip(1)
+        .map(|block| block.split("```").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_readme_analyst_queries_answer_from_the_database() {
+    if !have("README queries", "sqlite3", &["-version"], "sqlite3") {
+        return;
+    }
+    let queries = readme_queries();
+    assert_eq!(queries.len(), 3, "three questions, one query each");
+    let out = exported();
+    let db = out.join("referat.sqlite");
+    let records = records(out);
+    // 1. Every decision once per meeting: decisions of documents of one
+    //    meeting (same meeting_id) counted once.
+    let mut decisions = std::collections::BTreeSet::new();
+    for r in &records {
+        let meeting = r["meeting_id"]
+            .as_str()
+            .map_or_else(|| r["source"]["path"].to_string(), str::to_string);
+        for item in r["items"].as_array().unwrap() {
+            for n in 0..item["decisions"].as_array().unwrap().len() {
+                decisions.insert((meeting.clone(), item["number"].as_u64(), n));
+            }
+        }
+    }
+    let rows = sqlite3(&db, &queries[0]);
+    assert_eq!(rows.len(), decisions.len());
+    assert!(
+        rows.len() < expected_counts(&records)["decisions"],
+        "prints folded"
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r["outcome"].is_string() && r["path"].is_string())
+    );
+    // 2. One row per number printed in a table cell.
+    let rows = sqlite3(&db, &queries[1]);
+    let numbers: usize = records
+        .iter()
+        .flat_map(tables)
+        .flat_map(|t| t["rows"].as_array().unwrap())
+        .flat_map(|row| row["cells"].as_array().unwrap())
+        .filter(|c| !c.is_null())
+        .map(|c| c["values"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(rows.len(), numbers);
+    // 3. One row per meeting, its amounts summed from the JSON of one print.
+    let rows = sqlite3(&db, &queries[2]);
+    let mut meetings: BTreeMap<String, (String, f64)> = BTreeMap::new();
+    for r in &records {
+        if r["meeting"].is_null() {
+            continue;
+        }
+        let path = r["source"]["path"].as_str().unwrap().to_string();
+        let dkk: f64 = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| i["amounts"].as_array().unwrap())
+            .map(|a| a["dkk"].as_f64().unwrap())
+            .sum();
+        let key = r["meeting_id"]
+            .as_str()
+            .map_or(path.clone(), str::to_string);
+        let first = meetings.entry(key).or_insert((path.clone(), dkk));
+        if path < first.0 {
+            *first = (path, dkk);
+        }
+    }
+    assert_eq!(rows.len(), meetings.len());
+    for row in &rows {
+        let Some(id) = row["meeting_id"].as_str() else {
+            continue;
+        };
+        let want = meetings[id].1;
+        let got = row["dkk"].as_f64().unwrap_or(0.0);
+        assert!((got - want).abs() < 0.01, "{id}: {got} vs {want}");
+    }
+}
