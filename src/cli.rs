@@ -142,6 +142,17 @@ pub struct IngestArgs {
     #[arg(long, default_value_t = referat::extract::pdf::DEFAULT_TIMEOUT_SECS, value_name = "SECS", allow_negative_numbers = true,
           value_parser = parse_timeout)]
     pub timeout: u64,
+    /// When to read PDF pages by OCR (rendered by poppler's pdftoppm,
+    /// recognised by Tesseract): `auto` reads pages that have no text layer
+    /// but show an image (scans), `always` every page, `never` none (a
+    /// scanned PDF then fails with pdf-no-text). Without pdftoppm and
+    /// tesseract, as `never`, and the record says what to install.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub ocr: OcrArg,
+    /// Tesseract's languages for OCR, joined by `+` (those without language
+    /// data are left out).
+    #[arg(long, default_value = referat::extract::pdf::DEFAULT_OCR_LANGUAGES, value_name = "LANGS")]
+    pub ocr_lang: String,
     /// Worker threads (default: all cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -166,6 +177,27 @@ pub struct IngestArgs {
     /// nothing is resumed or reused.
     #[arg(long, conflicts_with_all = ["out", "shard", "force", "retry_failed"])]
     pub stdout: bool,
+}
+
+/// `--ocr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OcrArg {
+    /// Pages without a text layer that show an image.
+    Auto,
+    /// Every page.
+    Always,
+    /// No page.
+    Never,
+}
+
+impl From<OcrArg> for referat::extract::pdf::OcrMode {
+    fn from(a: OcrArg) -> Self {
+        match a {
+            OcrArg::Auto => Self::Auto,
+            OcrArg::Always => Self::Always,
+            OcrArg::Never => Self::Never,
+        }
+    }
 }
 
 /// Options of `referat export`.

@@ -20,9 +20,9 @@ pub enum FileError {
     /// The PDF needs a password.
     #[error("the PDF is encrypted with a user password and cannot be read")]
     PdfEncrypted,
-    /// The PDF has no text layer.
-    #[error("the PDF has no text layer (a scan?); run OCR first")]
-    PdfNoText,
+    /// The PDF has no text layer, and OCR did not read it (why, when known).
+    #[error("the PDF has no text layer (a scan?){}", if .0.is_empty() { String::new() } else { format!("; {}", .0) })]
+    PdfNoText(String),
     /// A stream inflates past the memory limit.
     #[error("the PDF is too large to extract safely: {0}")]
     PdfTooLarge(String),
@@ -65,7 +65,7 @@ impl FileError {
             FileError::Binary(_) => "binary-file",
             FileError::PdfMalformed(_) => "pdf-malformed",
             FileError::PdfEncrypted => "pdf-encrypted",
-            FileError::PdfNoText => "pdf-no-text",
+            FileError::PdfNoText(_) => "pdf-no-text",
             FileError::PdfTooLarge(_) => "pdf-too-large",
             FileError::TextTooLarge(..) => "text-too-large",
             FileError::MarkupTooLarge(_) => "markup-too-large",
@@ -100,6 +100,11 @@ pub mod warn {
     pub const HTML_TOO_DEEP: &str = "html-too-deep";
     /// A total row does not equal the sum of its rows.
     pub const TABLE_SUM_MISMATCH: &str = "table-sum-mismatch";
+    /// A page read by OCR with a low mean word confidence (under 70 of 100).
+    pub const OCR_LOW_CONFIDENCE: &str = "ocr-low-confidence";
+    /// A page to read by OCR could not be (rendering or recognition failed
+    /// or timed out): its text is missing.
+    pub const OCR_FAILED: &str = "ocr-failed";
     /// Items show a case number near their heading that the parser did not read.
     pub const CASE_NUMBER_NOT_READ: &str = "case-number-not-read";
     /// Items have a line starting with a decision word but no decision was read.
@@ -111,5 +116,6 @@ pub mod warn {
         CASE_NUMBER_NOT_READ,
         DECISION_NOT_READ,
         TABLE_TOO_LARGE,
+        OCR_FAILED,
     ];
 }

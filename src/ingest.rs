@@ -158,6 +158,7 @@ fn assemble(
 ) -> Record {
     source.pages = extracted.pages;
     source.meeting_ref = extracted.meeting_ref.clone();
+    source.ocr = extracted.ocr.clone();
     source.related = extracted
         .references
         .iter()
@@ -197,7 +198,8 @@ fn assemble(
         .iter()
         .chain(items.iter().flat_map(|i| &i.tables))
         .chain(proposals.iter().flat_map(|p| &p.tables));
-    warnings.extend(all_tables.flat_map(sum_mismatches));
+    let ocr_pages: Vec<u32> = source.ocr.iter().map(|p| p.page).collect();
+    warnings.extend(all_tables.flat_map(|t| sum_mismatches(t, &ocr_pages)));
     Record {
         status: status_of(doc.kind, &warnings),
         warnings,
@@ -285,16 +287,28 @@ fn too_large(budget: &CellBudget) -> Option<Issue> {
 }
 
 /// A `table-sum-mismatch` warning per failed arithmetic check of `table`.
-fn sum_mismatches(table: &Table) -> impl Iterator<Item = Issue> + '_ {
+fn sum_mismatches<'a>(table: &'a Table, ocr_pages: &'a [u32]) -> impl Iterator<Item = Issue> + 'a {
+    // A table on a page read by OCR: a misread digit is the likelier cause.
+    let by_ocr = table
+        .rows
+        .iter()
+        .map(|r| r.location.page)
+        .chain([table.location.page])
+        .any(|p| p.is_some_and(|p| ocr_pages.contains(&p)));
     table.checks.iter().filter(|c| !c.ok).map(move |c| Issue {
         code: warn::TABLE_SUM_MISMATCH.into(),
         message: format!(
-            "table {:?}: row {:?}, column {:?}: printed total {} but the rows sum to {}",
+            "table {:?}: row {:?}, column {:?}: printed total {} but the rows sum to {}{}",
             table.caption.as_deref().unwrap_or("(no caption)"),
             c.row,
             c.column,
             c.found,
-            c.expected
+            c.expected,
+            if by_ocr {
+                " (the table was read by OCR: a misread digit is a likely cause)"
+            } else {
+                ""
+            }
         ),
         location: Some(table.location),
     })

@@ -335,7 +335,7 @@ fn print_out(text: &str) -> std::io::Result<()> {
 fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
     let profiles = Profiles::locate(args.grammars.as_deref())?;
     check_profile(&profiles, args.profile.as_deref())?;
-    let inputs = inputs_or_default(args.inputs)?;
+    let inputs = inputs_or_default(args.inputs.clone())?;
     let jobs = match args.jobs {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -348,14 +348,15 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         retry_failed: args.retry_failed,
         shard: args.shard,
         ingest: ingest::Options {
-            pdf: profiles.pdf_options(args.timeout),
+            pdf: referat::extract::pdf::PdfOptions {
+                ocr: args.ocr.into(),
+                ocr_languages: args.ocr_lang.clone(),
+                ..profiles.pdf_options(args.timeout)
+            },
             profile: args.profile.clone(),
             limits: ingest::FileLimits::default(),
         },
-        fingerprint: match &args.profile {
-            Some(p) => format!("{fingerprint}+{p}"),
-            None => fingerprint,
-        },
+        fingerprint: fingerprint_of(fingerprint, &args),
     };
     let progress = Progress::new(Mode::detect(args.quiet));
     let summary = if args.stdout {
@@ -398,6 +399,21 @@ fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(exit_code(&summary, args.strict))
+}
+
+/// The fingerprint of a run: the grammars', and the options that change
+/// records (a forced profile, OCR other than the default).
+fn fingerprint_of(grammars: String, args: &IngestArgs) -> String {
+    let mut f = grammars;
+    if let Some(p) = &args.profile {
+        f.push_str(&format!("+{p}"));
+    }
+    if args.ocr != cli::OcrArg::Auto
+        || args.ocr_lang != referat::extract::pdf::DEFAULT_OCR_LANGUAGES
+    {
+        f.push_str(&format!("+ocr={:?}:{}", args.ocr, args.ocr_lang).to_lowercase());
+    }
+    f
 }
 
 /// The inputs named, or `./fixtures` when none is named and it exists.

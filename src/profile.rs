@@ -554,6 +554,7 @@ impl Profiles {
             timeout_secs,
             page_numbers: self.page_number_words(),
             hyphens: self.hyphen_words(),
+            ..crate::extract::pdf::PdfOptions::default()
         }
     }
 

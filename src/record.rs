@@ -113,6 +113,21 @@ pub struct Source {
     /// The case system's own id of the meeting (exports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_ref: Option<String>,
+    /// Pages read by OCR (scans: pages without a text layer, or every page
+    /// with `--ocr always`), each with its words and mean confidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ocr: Vec<OcrPage>,
+}
+
+/// A page read by OCR.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct OcrPage {
+    /// 1-based page.
+    pub page: u32,
+    /// Words recognised.
+    pub words: u32,
+    /// Mean word confidence, 0–100 (Tesseract's).
+    pub confidence: f64,
 }
 
 /// A file a document refers to.
@@ -162,6 +177,7 @@ impl Source {
             pages: None,
             related: Vec::new(),
             meeting_ref: None,
+            ocr: Vec::new(),
         }
     }
 

@@ -493,8 +493,10 @@ fn hostile_inputs_give_one_record_each() {
     expected.extend(pdfjs_names.iter().map(|n| (n.as_str(), Want::PdfCorpus)));
 
     let out = dir.path().join("out");
+    // OCR off: scanned pages of the pdf.js corpus would be read by OCR,
+    // a minute of CI for robustness `bench/ocr_hostile.sh` checks apart.
     let run = Command::new(BIN)
-        .args(["ingest", "--jobs", "2"])
+        .args(["ingest", "--jobs", "2", "--ocr", "never"])
         .arg(&root)
         .args(pdfjs.is_dir().then_some(&pdfjs))
         .arg("--out")

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 /// Export `OUT/records.jsonl` as CSV files (one per table of [`SCHEMA`])
 /// into `dir`; returns the number of rows written per table.
 pub fn to_csv(out: &Path, dir: &Path) -> Result<Counts, ExportError> {
+    let records = super::records_file(out)?;
     std::fs::create_dir_all(dir).map_err(|e| ExportError::write(dir, e))?;
     let mut sink = CsvSink {
         writers: Vec::new(),
@@ -17,7 +18,7 @@ pub fn to_csv(out: &Path, dir: &Path) -> Result<Counts, ExportError> {
             .map_err(|e| ExportError::write(&path, e))?;
         sink.writers.push((path, w));
     }
-    let counts = feed(out, &mut sink)?;
+    let counts = feed(&records, &mut sink)?;
     for (path, w) in &mut sink.writers {
         w.flush().map_err(|e| ExportError::write(path, e))?;
     }

@@ -403,16 +403,30 @@ trait Sink {
     fn row(&mut self, table: usize, row: Row) -> Result<(), ExportError>;
 }
 
-/// Feed every row of the records of `OUT/records.jsonl` to `sink`; returns
-/// the number of rows per table.
-fn feed(out: &Path, sink: &mut impl Sink) -> Result<Counts, ExportError> {
+/// The records file of the output folder `out`, which must exist.
+fn records_file(out: &Path) -> Result<PathBuf, ExportError> {
+    let path = out.join("records.jsonl");
+    if path.is_file() {
+        return Ok(path);
+    }
+    Err(ExportError::Read {
+        message: format!(
+            "no records here: export reads the output folder of `referat ingest` \
+             (e.g. `referat ingest minutes/ --out {}`)",
+            out.display()
+        ),
+        path,
+    })
+}
+
+/// Feed every row of the records file `records` to `sink`; returns the
+/// number of rows per table.
+fn feed(records: &Path, sink: &mut impl Sink) -> Result<Counts, ExportError> {
     let mut counting = Counting {
         sink,
         counts: vec![0; SCHEMA.len()],
     };
-    for_each_record(&out.join("records.jsonl"), |record| {
-        rows(&record, &mut counting)
-    })?;
+    for_each_record(records, |record| rows(&record, &mut counting))?;
     Ok(SCHEMA
         .iter()
         .zip(counting.counts)

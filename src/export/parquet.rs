@@ -18,6 +18,7 @@ const ROW_GROUP: usize = 65_536;
 /// [`SCHEMA`], `<table>.parquet`) into `dir`; returns the number of rows
 /// per table.
 pub fn to_parquet(out: &Path, dir: &Path) -> Result<Counts, ExportError> {
+    let records = super::records_file(out)?;
     std::fs::create_dir_all(dir).map_err(|e| ExportError::write(dir, e))?;
     let props = Arc::new(
         WriterProperties::builder()
@@ -41,15 +42,23 @@ pub fn to_parquet(out: &Path, dir: &Path) -> Result<Counts, ExportError> {
             rows: Vec::new(),
         });
     }
-    let counts = feed(out, &mut sink)?;
-    for mut t in sink.tables {
-        t.flush()?;
-        t.writer
-            .close()
-            .map_err(|e| ExportError::write(&t.tmp, e))?;
-        std::fs::rename(&t.tmp, &t.path).map_err(|e| ExportError::write(&t.path, e))?;
+    let tmps: Vec<PathBuf> = sink.tables.iter().map(|t| t.tmp.clone()).collect();
+    let result = feed(&records, &mut sink).and_then(|counts| {
+        for mut t in sink.tables {
+            t.flush()?;
+            t.writer
+                .close()
+                .map_err(|e| ExportError::write(&t.tmp, e))?;
+            std::fs::rename(&t.tmp, &t.path).map_err(|e| ExportError::write(&t.path, e))?;
+        }
+        Ok(counts)
+    });
+    if result.is_err() {
+        for tmp in tmps {
+            let _ = std::fs::remove_file(tmp);
+        }
     }
-    Ok(counts)
+    result
 }
 
 /// The Parquet schema of a table.

@@ -57,52 +57,54 @@ INSERT INTO search (search) VALUES ('optimize');
 /// and its Datasette metadata beside it (`<stem>.metadata.json`); returns
 /// the number of rows per table.
 pub fn to_sqlite(out: &Path, file: &Path) -> Result<Counts, ExportError> {
+    let records = super::records_file(out)?;
     let tmp = sibling(file, ".tmp");
     let _ = std::fs::remove_file(&tmp);
-    let db_err = |e: rusqlite::Error| ExportError::write(file, e);
-    let counts = {
-        let conn = Connection::open(&tmp).map_err(db_err)?;
-        // No journal: the file is new and renamed into place only when
-        // complete. Foreign keys are declared, not checked while loading:
-        // every row is written after its parent (a test runs
-        // `PRAGMA foreign_key_check` on the result).
-        // A page cache of up to 256 MiB: pages are written once, at the
-        // end, rather than spilled and read back while loading.
-        conn.execute_batch(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
-             PRAGMA page_size = 16384; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -262144; \
-             PRAGMA temp_store = MEMORY;",
-        )
-        .map_err(db_err)?;
-        conn.execute_batch(&create_tables()).map_err(db_err)?;
-        conn.execute_batch("BEGIN").map_err(db_err)?;
-        let mut sink = SqliteSink {
-            conn: &conn,
-            file,
-            inserts: SCHEMA.iter().map(insert_sql).collect(),
-        };
-        let counts = feed(out, &mut sink);
-        let counts = match counts {
-            Ok(c) => c,
-            Err(e) => {
-                drop(conn);
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-        };
-        conn.execute_batch(&create_indexes()).map_err(db_err)?;
-        conn.execute_batch(SEARCH_SQL).map_err(db_err)?;
-        conn.execute_batch("COMMIT; ANALYZE;").map_err(db_err)?;
-        conn.close().map_err(|(_, e)| db_err(e))?;
-        counts
+    let counts = match build(&records, &tmp, file) {
+        Ok(counts) => counts,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
     };
     std::fs::rename(&tmp, file).map_err(|e| ExportError::write(file, e))?;
-    let metadata = sibling(file, "").with_extension("metadata.json");
+    let metadata = file.with_extension("metadata.json");
     let stem = file
         .file_stem()
         .map_or("referat".into(), |s| s.to_string_lossy().into_owned());
     let json = serde_json::to_string_pretty(&datasette_metadata(&stem)).expect("JSON");
     std::fs::write(&metadata, json + "\n").map_err(|e| ExportError::write(&metadata, e))?;
+    Ok(counts)
+}
+
+/// Write the database of `records` into `tmp` (errors name `file`).
+fn build(records: &Path, tmp: &Path, file: &Path) -> Result<Counts, ExportError> {
+    let db_err = |e: rusqlite::Error| ExportError::write(file, e);
+    let conn = Connection::open(tmp).map_err(db_err)?;
+    // No journal: the file is new and renamed into place only when
+    // complete. A page cache of up to 256 MiB: pages are written once, at
+    // the end, rather than spilled and read back while loading. Foreign
+    // keys are declared, not checked while loading: every row is written
+    // after its parent (a test runs `PRAGMA foreign_key_check` on the
+    // result).
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 16384; \
+         PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -262144; \
+         PRAGMA temp_store = MEMORY;",
+    )
+    .map_err(db_err)?;
+    conn.execute_batch(&create_tables()).map_err(db_err)?;
+    conn.execute_batch("BEGIN").map_err(db_err)?;
+    let mut sink = SqliteSink {
+        conn: &conn,
+        file,
+        inserts: SCHEMA.iter().map(insert_sql).collect(),
+    };
+    let counts = feed(records, &mut sink)?;
+    conn.execute_batch(&create_indexes()).map_err(db_err)?;
+    conn.execute_batch(SEARCH_SQL).map_err(db_err)?;
+    conn.execute_batch("COMMIT; ANALYZE;").map_err(db_err)?;
+    conn.close().map_err(|(_, e)| db_err(e))?;
     Ok(counts)
 }
 

@@ -104,6 +104,9 @@ pub struct Extracted {
     /// attachments), relative to the document's folder.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// PDF: the pages read by OCR.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ocr: Vec<crate::record::OcrPage>,
 }
 
 /// The lines as plain text, the way `pdftotext` writes it: a newline after

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;
 
 /// One glyph, upright, in page space with y growing downwards.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct Glyph {
     /// Left edge.
     pub x: f64,
@@ -48,7 +48,7 @@ impl Glyph {
 }
 
 /// The glyphs of one page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct PageGlyphs {
     /// 1-based page number.
     pub number: u32,

@@ -17,10 +17,10 @@
 //! [`ChildReply`]. The child exits at end of input.
 
 use super::{
-    ChildReply, ENV_HYPHEN_WORDS, ENV_MAX_INFLATE_MB, ENV_PAGE_NUMBER_WORDS, Isolation, PdfOptions,
+    ChildReply, ENV_HYPHEN_WORDS, ENV_MAX_INFLATE_MB, ENV_OCR, ENV_PAGE_NUMBER_WORDS, Isolation,
+    OcrMode, Outcome, PdfOptions,
 };
 use crate::error::FileError;
-use crate::extract::Extracted;
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -170,6 +170,7 @@ fn command(key: &WorkerKey) -> Command {
         .env(ENV_MAX_INFLATE_MB, key.max_inflate_mb.to_string())
         .env(ENV_PAGE_NUMBER_WORDS, &key.page_numbers)
         .env(ENV_HYPHEN_WORDS, &key.hyphens)
+        .env(ENV_OCR, key.ocr.as_str())
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -200,6 +201,8 @@ struct WorkerKey {
     page_numbers: String,
     /// [`super::HyphenWords`] as JSON.
     hyphens: String,
+    /// Which pages the child hands back for OCR.
+    ocr: OcrMode,
 }
 
 /// A running `referat extract-pdf --serve` child.
@@ -347,13 +350,15 @@ pub fn shut_down_workers() {
     drop(workers);
 }
 
-/// Extract `bytes` in a child and interpret its reply.
+/// Extract `bytes` in a child and interpret its reply: the lines, or the
+/// pages to read by OCR as `ocr` says.
 pub(super) fn run(
     exe: &Path,
     bytes: &[u8],
     options: &PdfOptions,
+    ocr: OcrMode,
     isolation: &Isolation,
-) -> Result<Extracted, FileError> {
+) -> Result<Outcome, FileError> {
     let key = WorkerKey {
         exe: exe.to_path_buf(),
         memory_limit_mb: isolation.memory_limit_mb,
@@ -362,6 +367,7 @@ pub(super) fn run(
         cpu_limit_secs: options.timeout_secs.saturating_add(5),
         page_numbers: serde_json::to_string(&options.page_numbers).unwrap_or_default(),
         hyphens: serde_json::to_string(&options.hyphens).unwrap_or_default(),
+        ocr,
     };
     let mut worker = match take_idle(&key) {
         Some(w) => w,
@@ -381,7 +387,8 @@ pub(super) fn run(
                     IDLE.lock().unwrap_or_else(|p| p.into_inner()).push(worker);
                 }
                 match reply {
-                    ChildReply::Ok(extracted) => Ok(extracted),
+                    ChildReply::Ok(extracted) => Ok(Outcome::Lines(extracted)),
+                    ChildReply::Scanned(scanned) => Ok(Outcome::Scanned(scanned)),
                     ChildReply::Error(e) => Err(e.into_error()),
                 }
             }

@@ -58,6 +58,9 @@ pub fn serve_from_current_exe() {
 }
 mod layout;
 mod load;
+mod ocr;
+
+pub use ocr::OcrMode;
 
 use super::Extracted;
 use crate::error::FileError;
@@ -95,11 +98,20 @@ pub const ENV_PAGE_NUMBER_WORDS: &str = "REFERAT_PDF_PAGE_NUMBER_WORDS";
 /// hyphen rule, as JSON ([`HyphenWords`]).
 pub const ENV_HYPHEN_WORDS: &str = "REFERAT_PDF_HYPHEN_WORDS";
 
+/// Environment variable (read by the child): when pages are handed back
+/// for OCR ([`OcrMode`] as a word).
+pub const ENV_OCR: &str = "REFERAT_PDF_OCR";
+
 /// Limits and words for PDF extraction.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
-    /// Seconds before an extraction is stopped.
+    /// Seconds before an extraction is stopped; also each OCR program's
+    /// limit for one page.
     pub timeout_secs: u64,
+    /// When pages are read by OCR.
+    pub ocr: OcrMode,
+    /// Tesseract's languages (`dan+swe`).
+    pub ocr_languages: String,
     /// Words around page numbers, from the grammars
     /// ([`crate::profile::Profiles::page_number_words`]).
     pub page_numbers: PageNumberWords,
@@ -111,6 +123,9 @@ pub struct PdfOptions {
 /// Seconds a PDF may take by default (`--timeout`).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
 
+/// Tesseract's languages by default: Danish and Swedish minutes.
+pub const DEFAULT_OCR_LANGUAGES: &str = "dan+swe";
+
 impl Default for PdfOptions {
     /// [`DEFAULT_TIMEOUT_SECS`], and the built-in grammars' page-number and hyphen words.
     fn default() -> Self {
@@ -121,6 +136,8 @@ impl Default for PdfOptions {
             });
         PdfOptions {
             timeout_secs: DEFAULT_TIMEOUT_SECS,
+            ocr: OcrMode::Auto,
+            ocr_languages: DEFAULT_OCR_LANGUAGES.to_string(),
             page_numbers: BUILTIN.0.clone(),
             hyphens: BUILTIN.1.clone(),
         }
@@ -214,7 +231,8 @@ pub fn extract(bytes: &[u8], options: &PdfOptions) -> Result<Extracted, FileErro
 
 /// Extract a PDF's lines in a child process (or in-process when
 /// `isolation.in_process` is set or no `referat` executable can be found).
-/// The bytes are piped to the child.
+/// The bytes are piped to the child. Pages without a text layer are read
+/// by OCR as `options.ocr` says, here in the parent (see [`ocr`]).
 pub fn extract_with(
     bytes: &[u8],
     options: &PdfOptions,
@@ -223,17 +241,21 @@ pub fn extract_with(
     let limits = Limits {
         max_inflate: isolation.max_inflate_mb.saturating_mul(1 << 20),
     };
-    if isolation.in_process {
-        return extract_in_process(bytes, limits, options);
-    }
-    match isolation
-        .extractor
-        .clone()
-        .or_else(isolate::default_extractor)
-    {
-        Some(exe) => isolate::run(&exe, bytes, options, isolation),
-        None => extract_in_process(bytes, limits, options),
-    }
+    let (mode, tools) = ocr_tools(options);
+    let exe = if isolation.in_process {
+        None
+    } else {
+        isolation
+            .extractor
+            .clone()
+            .or_else(isolate::default_extractor)
+    };
+    let outcome = match exe {
+        Some(exe) => isolate::run(&exe, bytes, options, mode, isolation),
+        None => outcome_in_process(bytes, limits, options, mode),
+    };
+    let memory = isolation.memory_limit_mb.saturating_mul(1 << 20);
+    finish(outcome, bytes, options, &tools, memory)
 }
 
 /// Extract in the calling process. Panics inside pdf-extract are caught (per
@@ -244,9 +266,53 @@ pub fn extract_in_process(
     limits: Limits,
     options: &PdfOptions,
 ) -> Result<Extracted, FileError> {
+    let (mode, tools) = ocr_tools(options);
+    let outcome = outcome_in_process(bytes, limits, options, mode);
+    finish(outcome, bytes, options, &tools, 0)
+}
+
+/// What the extraction of a file gives before OCR.
+#[derive(Debug, Serialize, Deserialize)]
+enum Outcome {
+    /// The lines (nothing to read by OCR).
+    Lines(Extracted),
+    /// Pages to read by OCR, and the glyphs of the others.
+    Scanned(Scanned),
+}
+
+/// A PDF with pages to read by OCR: what the text layer gave, page by page.
+#[derive(Debug, Serialize, Deserialize)]
+struct Scanned {
+    /// The glyphs of every page read (empty for pages without text).
+    pages: Vec<glyphs::PageGlyphs>,
+    /// The pages (1-based) to read by OCR.
+    ocr: Vec<u32>,
+    /// Pages in the file.
+    page_count: u32,
+    /// Warnings so far.
+    warnings: Vec<Issue>,
+}
+
+/// The OCR mode in effect and the tools, or why there is no OCR.
+fn ocr_tools(options: &PdfOptions) -> (OcrMode, Result<ocr::Tools, String>) {
+    if options.ocr == OcrMode::Never {
+        return (OcrMode::Never, Err("OCR is off (--ocr never)".into()));
+    }
+    match ocr::tools(&options.ocr_languages) {
+        Ok(tools) => (options.ocr, Ok(tools)),
+        Err(why) => (OcrMode::Never, Err(format!("OCR is not available: {why}"))),
+    }
+}
+
+fn outcome_in_process(
+    bytes: &[u8],
+    limits: Limits,
+    options: &PdfOptions,
+    mode: OcrMode,
+) -> Result<Outcome, FileError> {
     let words = LayoutWords::new(&options.page_numbers, &options.hyphens);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_unguarded(bytes, limits, &words)
+        extract_unguarded(bytes, limits, &words, mode)
     }));
     match result {
         Ok(r) => r,
@@ -257,17 +323,61 @@ pub fn extract_in_process(
     }
 }
 
-/// The extraction pipeline without the outer panic guard.
+/// The lines of an outcome: pages handed back for OCR are read, then all
+/// pages are laid out together. A PDF without text says why OCR did not
+/// read it.
+fn finish(
+    outcome: Result<Outcome, FileError>,
+    bytes: &[u8],
+    options: &PdfOptions,
+    tools: &Result<ocr::Tools, String>,
+    memory: u64,
+) -> Result<Extracted, FileError> {
+    match (outcome, tools) {
+        (Ok(Outcome::Lines(e)), _) => Ok(e),
+        (Ok(Outcome::Scanned(s)), Ok(tools)) => {
+            let limits = ocr::OcrLimits {
+                page_timeout: std::time::Duration::from_secs(options.timeout_secs.max(1)),
+                memory,
+            };
+            let words = LayoutWords::new(&options.page_numbers, &options.hyphens);
+            ocr::read(bytes, s, tools, limits, &words)
+        }
+        (Ok(Outcome::Scanned(_)), Err(why)) => Err(FileError::PdfNoText(why.clone())),
+        (Err(FileError::PdfNoText(_)), Err(why)) => Err(FileError::PdfNoText(why.clone())),
+        (Err(FileError::PdfNoText(m)), Ok(_)) if m.is_empty() => Err(FileError::PdfNoText(
+            "no page shows an image to read by OCR".into(),
+        )),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// The extraction pipeline without the outer panic guard: the lines, or
+/// the pages to read by OCR (as `ocr` says) with the glyphs of the others.
 fn extract_unguarded(
     bytes: &[u8],
     limits: Limits,
     words: &LayoutWords,
-) -> Result<Extracted, FileError> {
+    ocr: OcrMode,
+) -> Result<Outcome, FileError> {
     let mut loaded = load::load(bytes, limits)?;
     let collected = glyphs::collect(&mut loaded);
     let mut warnings = std::mem::take(&mut loaded.warnings);
     warnings.extend(collected.warnings);
-    let pages = collected.pages.len() as u32;
+    let page_count = loaded.page_count.max(collected.pages.len() as u32);
+    let to_ocr = match ocr {
+        OcrMode::Never => Vec::new(),
+        OcrMode::Always => (1..=page_count).collect(),
+        OcrMode::Auto => load::scanned_pages(&loaded, &collected.pages),
+    };
+    if !to_ocr.is_empty() {
+        return Ok(Outcome::Scanned(Scanned {
+            pages: collected.pages,
+            ocr: to_ocr,
+            page_count,
+            warnings,
+        }));
+    }
     if collected.glyph_count == 0 {
         if collected.failed_pages + collected.font_skipped_pages > 0 {
             return Err(FileError::PdfMalformed(format!(
@@ -275,15 +385,25 @@ fn extract_unguarded(
                 collected.first_failure.unwrap_or_default()
             )));
         }
-        return Err(FileError::PdfNoText);
+        return Err(FileError::PdfNoText(String::new()));
     }
-    let (lines, furniture) = layout::rebuild(&collected.pages, &words.page_numbers, &words.hyphens);
+    lay_out(&collected.pages, page_count, warnings, words).map(Outcome::Lines)
+}
+
+/// The lines of a document's pages of glyphs.
+fn lay_out(
+    pages: &[glyphs::PageGlyphs],
+    page_count: u32,
+    warnings: Vec<Issue>,
+    words: &LayoutWords,
+) -> Result<Extracted, FileError> {
+    let (lines, furniture) = layout::rebuild(pages, &words.page_numbers, &words.hyphens);
     if lines.iter().all(|l| l.text.trim().is_empty()) {
-        return Err(FileError::PdfNoText);
+        return Err(FileError::PdfNoText(String::new()));
     }
     Ok(Extracted {
         lines,
-        pages: Some(loaded.page_count.max(pages)),
+        pages: Some(page_count.max(pages.len() as u32)),
         warnings,
         furniture,
         ..Extracted::default()
@@ -307,6 +427,8 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 enum ChildReply {
     /// Extraction succeeded.
     Ok(Extracted),
+    /// Pages to read by OCR (done by the parent).
+    Scanned(Scanned),
     /// Extraction failed with a typed error.
     Error(ChildError),
 }
@@ -334,7 +456,8 @@ impl ChildError {
             | FileError::ExtractorCrashed(m)
             | FileError::Internal(m) => m.clone(),
             FileError::Timeout(s) => s.to_string(),
-            FileError::Empty | FileError::PdfEncrypted | FileError::PdfNoText => String::new(),
+            FileError::PdfNoText(m) => m.clone(),
+            FileError::Empty | FileError::PdfEncrypted => String::new(),
         };
         ChildError {
             code: e.code().to_string(),
@@ -348,7 +471,7 @@ impl ChildError {
             "empty-file" => FileError::Empty,
             "binary-file" => FileError::Binary(self.message),
             "pdf-encrypted" => FileError::PdfEncrypted,
-            "pdf-no-text" => FileError::PdfNoText,
+            "pdf-no-text" => FileError::PdfNoText(self.message),
             "pdf-too-large" => FileError::PdfTooLarge(self.message),
             "timeout" => FileError::Timeout(self.message.parse().unwrap_or(0)),
             "extractor-crashed" => FileError::ExtractorCrashed(self.message),
@@ -386,6 +509,15 @@ impl LayoutWords {
     }
 }
 
+/// The OCR mode of the extracting process, from [`ENV_OCR`] (default:
+/// never, so that a child started without it answers with lines only).
+fn ocr_from_env() -> OcrMode {
+    std::env::var(ENV_OCR)
+        .ok()
+        .and_then(|v| OcrMode::parse(&v))
+        .unwrap_or(OcrMode::Never)
+}
+
 /// Limits for the extracting process, from [`ENV_MAX_INFLATE_MB`].
 fn limits_from_env() -> Limits {
     let mut limits = Limits::default();
@@ -403,11 +535,17 @@ const EXTRACT_STACK: usize = 64 << 20;
 
 /// Extract under a panic guard, turning a panic into `pdf-malformed`.
 /// The second value is the child exit code for a single-file run.
-fn extract_guarded(bytes: &[u8], limits: Limits, words: &LayoutWords) -> (ChildReply, u8) {
+fn extract_guarded(
+    bytes: &[u8],
+    limits: Limits,
+    words: &LayoutWords,
+    ocr: OcrMode,
+) -> (ChildReply, u8) {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_unguarded(bytes, limits, words)
+        extract_unguarded(bytes, limits, words, ocr)
     })) {
-        Ok(Ok(extracted)) => (ChildReply::Ok(extracted), EXIT_OK),
+        Ok(Ok(Outcome::Lines(extracted))) => (ChildReply::Ok(extracted), EXIT_OK),
+        Ok(Ok(Outcome::Scanned(scanned))) => (ChildReply::Scanned(scanned), EXIT_OK),
         Ok(Err(e)) => (ChildReply::Error(ChildError::from_error(&e)), EXIT_FAILED),
         Err(payload) => {
             let e = FileError::PdfMalformed(format!(
@@ -446,7 +584,7 @@ pub fn run_child(path: &Path) -> u8 {
     };
     let worker = std::thread::Builder::new()
         .stack_size(EXTRACT_STACK)
-        .spawn(move || extract_guarded(&bytes, limits, &LayoutWords::from_env()));
+        .spawn(move || extract_guarded(&bytes, limits, &LayoutWords::from_env(), ocr_from_env()));
     let (answer, code) = match worker.map(|h| h.join()) {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(_)) => {
@@ -474,6 +612,7 @@ pub fn run_server(cpu_limit_secs: u64) -> u8 {
         .stack_size(EXTRACT_STACK)
         .spawn(move || {
             let words = LayoutWords::from_env();
+            let ocr = ocr_from_env();
             let mut input = std::io::stdin().lock();
             let mut output = std::io::stdout().lock();
             loop {
@@ -483,7 +622,7 @@ pub fn run_server(cpu_limit_secs: u64) -> u8 {
                     Err(_) => return EXIT_USAGE,
                 };
                 cpu_budget(cpu_limit_secs);
-                let (answer, _) = extract_guarded(&bytes, limits, &words);
+                let (answer, _) = extract_guarded(&bytes, limits, &words, ocr);
                 drop(bytes);
                 let json = serde_json::to_vec(&answer).unwrap_or_default();
                 drop(answer);

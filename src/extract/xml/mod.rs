@@ -44,6 +44,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
         profile_hint: Some(EXPORT_PROFILE.into()),
         meeting_ref: export.meeting_ref.clone(),
         references,
+        ocr: Vec::new(),
     })
 }
 

@@ -291,3 +291,71 @@ fn numbers<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
     }
     Some(out)
 }
+
+/// Pages (1-based numbers) that show no text but draw an image: scans,
+/// to read by OCR. A page without text and without an image (blank, or
+/// drawn with paths only) is not worth rendering.
+pub(super) fn scanned_pages(loaded: &Loaded, pages: &[super::glyphs::PageGlyphs]) -> Vec<u32> {
+    loaded
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|&(i, &(number, _))| {
+            let ink = pages
+                .iter()
+                .find(|p| p.number == number)
+                .is_some_and(|p| p.glyphs.iter().any(|g| !g.is_space()));
+            !ink && draws_image(loaded, i)
+        })
+        .map(|(_, &(number, _))| number)
+        .collect()
+}
+
+/// Page `index` of `loaded` has an image among its resources' XObjects (or
+/// those of a form it draws).
+fn draws_image(loaded: &Loaded, index: usize) -> bool {
+    let doc = &loaded.doc;
+    let own = loaded.originals[index]
+        .1
+        .as_ref()
+        .and_then(|r| doc.dereference(r).ok())
+        .and_then(|(_, r)| r.as_dict().ok());
+    let resources = own.or_else(|| {
+        doc.get_page_resources(loaded.pages[index].1)
+            .ok()
+            .and_then(|(dict, _)| dict)
+    });
+    resources.is_some_and(|r| has_image(doc, r, 2))
+}
+
+/// The resources `r` hold an image XObject, looking `depth` levels into forms.
+fn has_image(doc: &Document, r: &Dictionary, depth: u8) -> bool {
+    let Some(xobjects) = r
+        .get(b"XObject")
+        .ok()
+        .and_then(|x| doc.dereference(x).ok())
+        .and_then(|(_, x)| x.as_dict().ok())
+    else {
+        return false;
+    };
+    xobjects.iter().any(|(_, x)| {
+        let Some(stream) = doc
+            .dereference(x)
+            .ok()
+            .and_then(|(_, x)| x.as_stream().ok())
+        else {
+            return false;
+        };
+        match stream.dict.get(b"Subtype").and_then(|s| s.as_name()) {
+            Ok(b"Image") => true,
+            Ok(b"Form") if depth > 0 => stream
+                .dict
+                .get(b"Resources")
+                .ok()
+                .and_then(|r| doc.dereference(r).ok())
+                .and_then(|(_, r)| r.as_dict().ok())
+                .is_some_and(|r| has_image(doc, r, depth - 1)),
+            _ => false,
+        }
+    })
+}
