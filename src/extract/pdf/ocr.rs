@@ -313,6 +313,8 @@ pub(super) fn from_hocr(hocr: &str, page: u32) -> Read1 {
     let mut line = HocrLine::default();
     // Right edge (px) of the line's last word, when the line has one.
     let mut line_end: Option<f64> = None;
+    // The line's last word is a number.
+    let mut last_number = false;
     // The open word: its box and confidence, and its text so far.
     let mut word: Option<([f64; 4], f64, String)> = None;
     let (mut words, mut confidence, mut op) = (0usize, 0.0f64, 0u32);
@@ -365,10 +367,12 @@ pub(super) fn from_hocr(hocr: &str, page: u32) -> Read1 {
                 words += 1;
                 confidence += conf;
                 let b = after(b, line_end, text.chars().count());
+                let number = is_number(text);
                 if let Some(end) = line_end {
-                    push_space(&mut glyphs.glyphs, end, b[0], scale);
+                    push_space(&mut glyphs.glyphs, end, b[0], scale, number && last_number);
                 }
                 line_end = Some(b[2]);
+                last_number = number;
                 push_word(&mut glyphs.glyphs, text, b, &line, scale, op);
             }
             Ok(Event::Eof) | Err(_) => break,
@@ -389,6 +393,16 @@ pub(super) fn from_hocr(hocr: &str, page: u32) -> Read1 {
     }
 }
 
+/// A number as tables print them: digits with grouping, decimal and sign
+/// marks ("-12.711", "0,475", "2025", "(3.960)", "45%").
+fn is_number(word: &str) -> bool {
+    let core = word.trim_matches(|c: char| "()*%".contains(c));
+    core.chars().any(|c| c.is_ascii_digit())
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".,-–+".contains(c))
+}
+
 /// A word's box moved to start after the line's previous word: Tesseract's
 /// boxes may overlap ("Punkt" reaching into "2:"), and overlapping glyphs
 /// would read as text printed over text.
@@ -403,13 +417,16 @@ fn after(mut b: [f64; 4], line_end: Option<f64>, chars: usize) -> [f64; 4] {
 /// The space between two words of a Tesseract line (from `from` to `to`,
 /// in px): a space glyph of the word before, as wide as the gap up to half
 /// an em. The words join with a space; a gap of more than 0.8 em parts
-/// them into cells, as the PDF path parts a pen jump past a space. Words
-/// are 0.25–0.45 em apart in prose, a table's columns an em and more.
-fn push_space(out: &mut Vec<Glyph>, from: f64, to: f64, scale: f64) {
+/// them into cells, as the PDF path parts a pen jump past a space (0.5 em
+/// between two numbers). Words are 0.25–0.45 em apart in prose, a table's
+/// columns an em and more.
+fn push_space(out: &mut Vec<Glyph>, from: f64, to: f64, scale: f64, numbers: bool) {
     let Some(last) = out.last() else { return };
     let (y, size, op) = (last.y, last.size, last.op);
     let x = from / scale;
-    let adv = ((to - from) / scale).clamp(0.0, 0.5 * size);
+    // Two numbers side by side are a table's columns sooner: past 0.5 em.
+    let widest = if numbers { 0.2 } else { 0.5 };
+    let adv = ((to - from) / scale).clamp(0.0, widest * size);
     out.push(Glyph {
         x,
         y,
@@ -431,9 +448,16 @@ fn push_word(out: &mut Vec<Glyph>, text: &str, b: [f64; 4], line: &HocrLine, sca
     let x0 = b[0] / scale;
     // One baseline for the whole line, where it starts: on a skewed scan
     // the baseline climbs or falls along the line, and the line's last
-    // words would otherwise land nearer the next line's first.
+    // words would otherwise land nearer the next line's first. A word far
+    // off the line's baseline where it stands (the second line of a table
+    // header Tesseract took into one line) keeps its own.
     let y = if line.size > 0.0 {
-        line.baseline(line.x0)
+        let off = (b[3] - line.baseline(b[0])).abs();
+        if off > 0.45 * line.size {
+            b[3] - 0.2 * (b[3] - b[1])
+        } else {
+            line.baseline(line.x0)
+        }
     } else {
         b[3]
     } / scale;
