@@ -21,6 +21,14 @@ Exit codes:
   2  usage error, or no database at --db (write one with
      `referat export OUT --to sqlite`)";
 
+/// Exit codes of `referat status`.
+const STATUS_EXIT_CODES: &str = "\
+Exit codes:
+  0  every folder is finished, all with one fingerprint
+  1  a folder is unfinished, missing or not an output folder, or the
+     fingerprints differ (the folders would not merge)
+  2  usage error";
+
 /// Exit codes of `referat text`.
 const TEXT_EXIT_CODES: &str = "\
 With several files, each file's text follows a line \"==> FILE <==\".
@@ -90,6 +98,12 @@ manifest.",
     /// with all its sources.
     #[command(after_help = QUERY_EXIT_CODES)]
     Case(CaseArgs),
+    /// Show each output folder's state: finished or unfinished (a run's
+    /// journal is there), files done, failed, partial and skipped, the
+    /// shard, and the version and grammar fingerprint (folders merge only
+    /// when it is the same).
+    #[command(after_help = STATUS_EXIT_CODES)]
+    Status(StatusArgs),
     /// Print the JSON Schema of a record.
     Schema,
     /// Print the text referat extracts from files, as `pdftotext` would: a
@@ -130,7 +144,7 @@ pub struct IngestArgs {
     /// Output folder (records.jsonl, manifest.jsonl, run.json).
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
-    /// Folder of grammar profiles (*.toml). Default: ./grammars if present, else the built-in profiles.
+    /// Folder of grammar profiles (*.toml). Default: the built-in profiles (the grammars/ folder the binary was built from; a grammars/ folder in the working directory is not read).
     #[arg(long, value_name = "DIR")]
     pub grammars: Option<PathBuf>,
     /// Parse every file with this grammar profile (a file stem in the grammar
@@ -229,6 +243,17 @@ pub enum ExportFormat {
     Parquet,
 }
 
+/// Options of `referat status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Output folders (e.g. one per shard).
+    #[arg(required = true, value_name = "OUT")]
+    pub outs: Vec<PathBuf>,
+    /// Print one JSON object per folder.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Options of `referat search`.
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
@@ -279,7 +304,7 @@ pub struct DbArg {
 pub struct InspectArgs {
     /// A .pdf, .txt or .md file.
     pub file: PathBuf,
-    /// Folder of grammar profiles (*.toml). Default: ./grammars if present, else the built-in profiles.
+    /// Folder of grammar profiles (*.toml). Default: the built-in profiles (the grammars/ folder the binary was built from; a grammars/ folder in the working directory is not read).
     #[arg(long, value_name = "DIR")]
     pub grammars: Option<PathBuf>,
     /// Read the file with this profile instead of detecting the layout.
@@ -294,7 +319,7 @@ pub struct TextArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Folder of grammar profiles (*.toml), whose page-number words are used.
-    /// Default: ./grammars if present, else the built-in profiles.
+    /// Default: the built-in profiles (the grammars/ folder the binary was built from; a grammars/ folder in the working directory is not read).
     #[arg(long, value_name = "DIR")]
     pub grammars: Option<PathBuf>,
 }
@@ -312,6 +337,11 @@ pub struct MergeArgs {
     /// Exit with 1 if any file failed.
     #[arg(long)]
     pub strict: bool,
+    /// Merge folders written by different referat versions, grammars or
+    /// options (without it that is an error: the records would mix two
+    /// readings of the documents).
+    #[arg(long)]
+    pub force: bool,
     /// No summary (warnings and errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,

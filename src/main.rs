@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CaseArgs, ExportArgs, ExportFormat, IngestArgs, SearchArgs, TextArgs};
+use cli::{CaseArgs, ExportArgs, ExportFormat, IngestArgs, SearchArgs, StatusArgs, TextArgs};
 use cli::{Cli, Command};
 use referat::batch::{self, BatchOptions, Mode, Progress, Summary};
 use referat::{ingest, profile::Profiles};
@@ -14,6 +14,9 @@ use std::process::ExitCode;
 const EXIT_OK: u8 = 0;
 /// Exit code with `--strict` when at least one file failed.
 const EXIT_FAILED_FILES: u8 = 1;
+/// Exit code of `status` when a folder is not finished or the folders'
+/// fingerprints differ.
+const EXIT_UNFINISHED: u8 = 1;
 /// Exit code of `search` and `case` when nothing was found (as grep's).
 const EXIT_NOT_FOUND: u8 = 1;
 /// Exit code for usage errors, inputs that do not exist or are of a format
@@ -126,7 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Ingest(args) => ingest(args),
         Command::Merge(args) => {
             let progress = Progress::new(Mode::detect(args.quiet));
-            let summary = batch::merge(&args.inputs, &args.out, &progress)?;
+            let summary = batch::merge(&args.inputs, &args.out, args.force, &progress)?;
             if !args.quiet {
                 eprint!("referat: merged {} folders: {summary}", args.inputs.len());
             }
@@ -152,6 +155,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Export(args) => export(&args),
         Command::Search(args) => search(&args),
+        Command::Status(args) => status(&args),
         Command::Case(args) => case(&args),
         Command::Schema => {
             let schema = schemars::schema_for!(referat::record::Record);
@@ -190,6 +194,53 @@ fn export(args: &ExportArgs) -> anyhow::Result<u8> {
         summary.join(", ")
     );
     Ok(EXIT_OK)
+}
+
+/// `referat status`: one line (or JSON object) per folder; exit 1 unless
+/// every folder is finished under one fingerprint.
+fn status(args: &StatusArgs) -> anyhow::Result<u8> {
+    let all: Vec<batch::FolderStatus> = args.outs.iter().map(|o| batch::status(o)).collect();
+    let mut out = String::new();
+    if args.json {
+        for s in &all {
+            out.push_str(&serde_json::to_string(s)?);
+            out.push('\n');
+        }
+    } else {
+        out.push_str(
+            "folder\tstate\tshard\tfiles\tfailed\tpartial\tskipped\tversion\tfingerprint\n",
+        );
+        for s in &all {
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                s.path.display(),
+                s.state,
+                s.shard.as_deref().unwrap_or("-"),
+                s.files,
+                s.failed,
+                s.partial,
+                s.skipped,
+                s.version.as_deref().unwrap_or("-"),
+                s.fingerprint.as_deref().unwrap_or("-"),
+            ));
+        }
+    }
+    print_out(&out)?;
+    let mut fingerprints: Vec<&str> = all
+        .iter()
+        .filter_map(|s| s.fingerprint.as_deref())
+        .collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    let done = all.iter().all(|s| s.state == "finished");
+    if fingerprints.len() > 1 {
+        eprintln!("referat: the folders have different fingerprints: they would not merge");
+    }
+    Ok(if done && fingerprints.len() <= 1 {
+        EXIT_OK
+    } else {
+        EXIT_UNFINISHED
+    })
 }
 
 /// `referat search`: hits as text or JSON Lines; exit 1 when none.

@@ -604,12 +604,12 @@ impl Profiles {
         Self::from_sources(sources).expect("built-in grammars are valid")
     }
 
-    /// Find the grammar folder: `dir` if given, else `./grammars`, else the
-    /// built-in profiles.
+    /// The profiles of the folder `dir` if given, else the built-in ones.
     pub fn locate(dir: Option<&Path>) -> Result<Self, ProfileError> {
+        // Never a folder found in the working directory: the same command
+        // gives the same records wherever it runs.
         match dir {
             Some(d) => Self::load_dir(d),
-            None if Path::new("grammars").is_dir() => Self::load_dir(Path::new("grammars")),
             None => Ok(Self::builtin()),
         }
     }

@@ -502,3 +502,108 @@ fn stdout_writes_the_records_a_folder_run_writes_and_nothing_else() {
     assert!(first.starts_with("{\"schema_version\""), "{first}");
     assert_eq!(status.code(), Some(0));
 }
+
+/// The same command gives the same records and fingerprint wherever it
+/// runs: a `grammars/` folder in the working directory is not read.
+#[test]
+fn records_do_not_depend_on_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::fs::canonicalize("fixtures/layouts/acadre-da.txt").unwrap();
+    // A working directory with a grammars/ folder that would read nothing.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("grammars")).unwrap();
+    std::fs::write(
+        elsewhere.join("grammars/generic.toml"),
+        "this is not a grammar = [",
+    )
+    .unwrap();
+    let run = |cwd: &std::path::Path, out: &std::path::Path| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_referat"))
+            .current_dir(cwd)
+            .arg("ingest")
+            .arg(&file)
+            .args(["-q", "-o"])
+            .arg(out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run(&elsewhere, &a);
+    run(std::path::Path::new("."), &b);
+    let read = |p: &std::path::Path, name: &str| std::fs::read_to_string(p.join(name)).unwrap();
+    assert_eq!(read(&a, "records.jsonl"), read(&b, "records.jsonl"));
+    let fp = |p: &std::path::Path| {
+        serde_json::from_str::<serde_json::Value>(&read(p, "run.json")).unwrap()["fingerprint"]
+            .clone()
+    };
+    assert_eq!(fp(&a), fp(&b));
+}
+
+/// Shards written under different fingerprints do not merge silently.
+#[test]
+fn merge_refuses_folders_of_different_fingerprints_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, m) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("m"),
+    );
+    let (a_s, b_s, m_s) = (
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        m.to_str().unwrap(),
+    );
+    let input = "fixtures/layouts/acadre-da.txt";
+    assert_eq!(code(&["ingest", input, "-q", "-o", a_s]), 0);
+    // Another reading of the same file: a forced profile.
+    assert_eq!(
+        code(&["ingest", input, "-q", "-o", b_s, "--profile", "generic"]),
+        0
+    );
+    let out = referat(&["merge", a_s, b_s, "-q", "-o", m_s]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--force") && err.contains("fingerprint"),
+        "{err}"
+    );
+    assert!(!m.join("records.jsonl").exists(), "nothing merged");
+    let out = referat(&["merge", a_s, b_s, "-q", "-o", m_s, "--force"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert!(m.join("records.jsonl").exists());
+}
+
+/// `referat status` says which folders are finished, with their counts and
+/// fingerprint, and exits 1 while one is not.
+#[test]
+fn status_shows_what_each_output_folder_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a_s, b_s) = (a.to_str().unwrap(), b.to_str().unwrap());
+    assert_eq!(code(&["ingest", "fixtures/layouts", "-q", "-o", a_s]), 0);
+    let out = referat(&["status", a_s, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["state"], "finished");
+    let files = std::fs::read_dir("fixtures/layouts").unwrap().count() as u64;
+    assert_eq!(s["files"].as_u64(), Some(files));
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("run.json")).unwrap()).unwrap();
+    assert_eq!(s["fingerprint"], run["fingerprint"]);
+    // A run that was stopped leaves its journal: unfinished, exit 1.
+    std::fs::create_dir(&b).unwrap();
+    std::fs::write(b.join(".journal"), "referat-journal 1 abc\n").unwrap();
+    let out = referat(&["status", a_s, b_s]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\tfinished\t") && text.contains("\tunfinished\t"),
+        "{text}"
+    );
+    let missing = dir.path().join("nope");
+    let out = referat(&["status", missing.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"missing\""));
+}

@@ -33,13 +33,10 @@ pub fn fingerprint(grammars: Option<&Path>) -> Result<String, BatchError> {
     Ok(hex::encode(&h.finalize()[..8]))
 }
 
-/// The grammar folder in use: the one given, else `./grammars` when present.
+/// The grammar folder in use: the one given (else the built-in profiles,
+/// whatever the working directory holds).
 fn grammar_dir(grammars: Option<&Path>) -> Option<PathBuf> {
-    match grammars {
-        Some(d) => Some(d.to_path_buf()),
-        None if Path::new("grammars").is_dir() => Some(PathBuf::from("grammars")),
-        None => None,
-    }
+    grammars.map(Path::to_path_buf)
 }
 
 /// Name and content of every `*.toml` in `dir`.

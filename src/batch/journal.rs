@@ -214,6 +214,34 @@ pub fn copy_range(file: &File, offset: u64, len: u64, w: &mut impl Write) -> std
     Ok(())
 }
 
+/// What the journal of `out` holds, read only (for `referat status`): its
+/// fingerprint and the files finished so far (each path once), or `None`
+/// when there is no readable journal.
+pub fn peek(out: &Path) -> Option<(String, Vec<Entry>)> {
+    let file = File::open(out.join(JOURNAL_FILE)).ok()?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line).ok()?;
+    let header = String::from_utf8_lossy(&line).into_owned();
+    let fingerprint = header.trim_end().strip_prefix(MAGIC)?.trim().to_string();
+    let mut start = line.len() as u64;
+    let mut entries: Vec<Entry> = Vec::new();
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).ok()?;
+        if n == 0 {
+            break;
+        }
+        let Some(located) = parse_line(&line, start) else {
+            break;
+        };
+        start += n as u64;
+        entries.retain(|e| e.path != located.entry.path);
+        entries.push(located.entry);
+    }
+    Some((fingerprint, entries))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,14 +18,17 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Merge the finished output folders `outs` into `target`.
+/// Merge the finished output folders `outs` into `target`. Folders written
+/// under different fingerprints are an error unless `force` (then a
+/// warning).
 pub fn merge(
     outs: &[PathBuf],
     target: &Path,
+    force: bool,
     observer: &dyn Observer,
 ) -> Result<Summary, BatchError> {
     let started = Instant::now();
-    let fingerprint = check_outputs(outs, observer)?;
+    let fingerprint = check_outputs(outs, force, observer)?;
     let _lock = output::open_out(target)?;
     // A journal in the target belongs to a run whose records are replaced now.
     let stale = target.join(journal::JOURNAL_FILE);
@@ -65,8 +68,13 @@ pub fn merge(
 }
 
 /// Every folder must be a finished output; returns the first folder's
-/// fingerprint, warning about folders written under another one.
-fn check_outputs(outs: &[PathBuf], observer: &dyn Observer) -> Result<Option<String>, BatchError> {
+/// fingerprint. A folder written under another one is an error, or with
+/// `force` a warning.
+fn check_outputs(
+    outs: &[PathBuf],
+    force: bool,
+    observer: &dyn Observer,
+) -> Result<Option<String>, BatchError> {
     let mut fingerprint: Option<String> = None;
     for out in outs {
         let not_output = |message: &str| BatchError::NotAnOutput {
@@ -91,11 +99,20 @@ fn check_outputs(outs: &[PathBuf], observer: &dyn Observer) -> Result<Option<Str
         let fp = read_run_info(out).map(|i| i.fingerprint);
         match (&fingerprint, fp) {
             (None, Some(fp)) => fingerprint = Some(fp),
-            (Some(a), Some(b)) if *a != b => observer.warning(&format!(
-                "{} was written by another referat version or other grammars than {}",
+            (Some(a), Some(b)) if *a != b && force => observer.warning(&format!(
+                "{} was written by another referat version or other grammars or options \
+                 than {} (merged anyway: --force)",
                 out.display(),
                 outs[0].display()
             )),
+            (Some(a), Some(b)) if *a != b => {
+                return Err(BatchError::FingerprintMismatch {
+                    path: out.clone(),
+                    found: b,
+                    first: outs[0].clone(),
+                    expected: a.clone(),
+                });
+            }
             _ => {}
         }
     }

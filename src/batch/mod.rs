@@ -28,6 +28,7 @@ mod plan;
 mod process;
 mod progress;
 mod shard;
+mod status;
 mod stream;
 mod summary;
 
@@ -38,6 +39,7 @@ pub use merge::merge;
 pub use output::{LOCK_FILE, RECORDS_FILE};
 pub use progress::{Mode, Progress};
 pub use shard::{Shard, ShardError};
+pub use status::{FolderStatus, status};
 pub use stream::stream;
 pub use summary::{RUN_FILE, RunInfo, Summary};
 
@@ -87,6 +89,24 @@ pub enum BatchError {
         path: PathBuf,
         /// What is wrong.
         message: String,
+    },
+    /// Folders given to `merge` were written under different fingerprints
+    /// (referat version, grammars, forced profile or OCR options).
+    #[error(
+        "{path} was written by another referat version or other grammars or options \
+         (fingerprint {found}) than {first} ({expected}); merging them would mix records \
+         of two readings. Ingest them again with the same binary and options, or merge \
+         with --force"
+    )]
+    FingerprintMismatch {
+        /// The folder that differs.
+        path: PathBuf,
+        /// Its fingerprint.
+        found: String,
+        /// The first folder.
+        first: PathBuf,
+        /// The first folder's fingerprint.
+        expected: String,
     },
     /// The worker threads could not be started.
     #[error("cannot start {0} worker threads: {1}")]
