@@ -426,7 +426,7 @@ fn push_space(out: &mut Vec<Glyph>, from: f64, to: f64, scale: f64, numbers: boo
     let x = from / scale;
     // Two numbers side by side are a table's columns sooner: past 0.5 em.
     let widest = if numbers { 0.2 } else { 0.5 };
-    let adv = ((to - from) / scale).clamp(0.0, widest * size);
+    let adv = ((to - from) / scale).clamp(0.0, (widest * size).max(0.0));
     out.push(Glyph {
         x,
         y,
@@ -463,10 +463,16 @@ fn push_word(out: &mut Vec<Glyph>, text: &str, b: [f64; 4], line: &HocrLine, sca
     } / scale;
     // Tesseract's row size (`x_size`) measures as the font size: 10 pt
     // text at 300 dpi gives about 41.5 px.
+    // A size that is no size (broken hOCR) counts as a point.
     let size = if line.size > 0.0 {
         line.size / scale
     } else {
         (b[3] - b[1]) / scale
+    };
+    let size = if size.is_finite() && size > 0.0 {
+        size
+    } else {
+        1.0
     };
     for (i, c) in chars.iter().enumerate() {
         let x = x0 + adv * i as f64;
