@@ -1123,9 +1123,10 @@ fn a_1gb_export_is_refused_by_its_size() {
         run.elapsed.as_secs_f64(),
         run.max_rss_kib
     );
-    // Not read into memory (its SHA-256 is taken as it streams by).
+    // Not read into memory (its SHA-256 is taken as it streams by). Its
+    // time is printed, not asserted (the run is bounded by
+    // `ingest_limited`'s 60 s): timing belongs in the benches.
     assert!(run.max_rss_kib < 200 * 1024, "{} KiB", run.max_rss_kib);
-    assert!(run.elapsed < Duration::from_secs(30), "{:?}", run.elapsed);
 }
 
 #[test]
