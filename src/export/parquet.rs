@@ -116,50 +116,32 @@ impl TableWriter {
                 .next_column()
                 .map_err(err)?
                 .expect("a column writer per schema column");
-            let cells = self.rows.iter().map(|r| &r[n]);
-            let defined: Vec<i16> = cells
-                .clone()
-                .map(|v| i16::from(*v != Value::Null))
+            let defined: Vec<i16> = self
+                .rows
+                .iter()
+                .map(|r| i16::from(r[n] != Value::Null))
                 .collect();
-            let levels = Some(&defined[..]);
+            let levels = &defined[..];
+            let rows = &self.rows;
             match column.ty {
                 Type::Text => {
-                    let values: Vec<ByteArray> = cells
-                        .filter_map(|v| match v {
-                            Value::Text(s) => Some(ByteArray::from(s.as_str())),
-                            _ => None,
-                        })
-                        .collect();
-                    col.typed::<ByteArrayType>()
-                        .write_batch(&values, levels, None)
+                    write_values::<ByteArrayType>(&mut col, rows, n, levels, |v| match v {
+                        Value::Text(s) => Some(ByteArray::from(s.as_str())),
+                        _ => None,
+                    })
                 }
-                Type::Int => {
-                    let values: Vec<i64> = cells
-                        .filter_map(|v| match v {
-                            Value::Int(n) => Some(*n),
-                            _ => None,
-                        })
-                        .collect();
-                    col.typed::<Int64Type>().write_batch(&values, levels, None)
-                }
-                Type::Real => {
-                    let values: Vec<f64> = cells
-                        .filter_map(|v| match v {
-                            Value::Real(x) => Some(*x),
-                            _ => None,
-                        })
-                        .collect();
-                    col.typed::<DoubleType>().write_batch(&values, levels, None)
-                }
-                Type::Bool => {
-                    let values: Vec<bool> = cells
-                        .filter_map(|v| match v {
-                            Value::Bool(b) => Some(*b),
-                            _ => None,
-                        })
-                        .collect();
-                    col.typed::<BoolType>().write_batch(&values, levels, None)
-                }
+                Type::Int => write_values::<Int64Type>(&mut col, rows, n, levels, |v| match v {
+                    Value::Int(n) => Some(*n),
+                    _ => None,
+                }),
+                Type::Real => write_values::<DoubleType>(&mut col, rows, n, levels, |v| match v {
+                    Value::Real(x) => Some(*x),
+                    _ => None,
+                }),
+                Type::Bool => write_values::<BoolType>(&mut col, rows, n, levels, |v| match v {
+                    Value::Bool(b) => Some(*b),
+                    _ => None,
+                }),
             }
             .map_err(err)?;
             col.close().map_err(err)?;
@@ -168,4 +150,17 @@ impl TableWriter {
         self.rows.clear();
         Ok(())
     }
+}
+
+/// Write column `n` of `rows`: the values `pick` takes from its cells
+/// (nulls are in `levels`, the definition levels).
+fn write_values<T: parquet::data_type::DataType>(
+    col: &mut parquet::file::writer::SerializedColumnWriter<'_>,
+    rows: &[Row],
+    n: usize,
+    levels: &[i16],
+    pick: impl Fn(&Value) -> Option<T::T>,
+) -> parquet::errors::Result<usize> {
+    let values: Vec<T::T> = rows.iter().filter_map(|r| pick(&r[n])).collect();
+    col.typed::<T>().write_batch(&values, Some(levels), None)
 }

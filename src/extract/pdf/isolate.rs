@@ -50,6 +50,7 @@ macro_rules! set_limit {
         libc::setrlimit($resource, &lim);
     }};
 }
+pub(super) use set_limit;
 
 /// The executable registered by [`super::serve_from_current_exe`].
 static REGISTERED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();

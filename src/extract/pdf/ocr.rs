@@ -7,6 +7,7 @@
 //! code as a born-digital page's.
 
 use super::glyphs::{Glyph, PageGlyphs};
+use super::isolate::set_limit;
 use super::{LayoutWords, Scanned, lay_out};
 use crate::error::{FileError, warn};
 use crate::extract::Extracted;
@@ -230,17 +231,9 @@ fn run(cmd: &mut Command, input: &[u8], limits: OcrLimits) -> Result<Vec<u8>, St
     // setrlimit, which is async-signal-safe; it allocates nothing.
     unsafe {
         cmd.pre_exec(move || {
-            let none = libc::rlimit {
-                rlim_cur: 0,
-                rlim_max: 0,
-            };
-            libc::setrlimit(libc::RLIMIT_CORE, &none);
+            set_limit!(libc::RLIMIT_CORE, 0);
             if memory > 0 {
-                let lim = libc::rlimit {
-                    rlim_cur: memory as libc::rlim_t,
-                    rlim_max: memory as libc::rlim_t,
-                };
-                libc::setrlimit(libc::RLIMIT_AS, &lim);
+                set_limit!(libc::RLIMIT_AS, memory);
             }
             Ok(())
         });
