@@ -43,6 +43,17 @@ pub struct Skipped {
 }
 
 impl Skipped {
+    /// Count one entry skipped for `reason`.
+    pub fn count(&mut self, reason: SkipReason) {
+        *match reason {
+            SkipReason::UnsupportedFormat => &mut self.other_format,
+            SkipReason::Hidden => &mut self.hidden,
+            SkipReason::Temporary => &mut self.temporary,
+            SkipReason::NotAFile => &mut self.not_a_file,
+            SkipReason::Duplicate => &mut self.duplicate,
+        } += 1;
+    }
+
     /// Total entries skipped.
     pub fn total(&self) -> u64 {
         self.hidden + self.temporary + self.other_format + self.not_a_file + self.duplicate
@@ -212,6 +223,19 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// The reason whose [`code`](Self::code) is `code`.
+    pub fn from_code(code: &str) -> Option<SkipReason> {
+        [
+            SkipReason::UnsupportedFormat,
+            SkipReason::Hidden,
+            SkipReason::Temporary,
+            SkipReason::NotAFile,
+            SkipReason::Duplicate,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+
     /// Stable kebab-case code.
     pub fn code(self) -> &'static str {
         match self {
@@ -477,14 +501,7 @@ fn walk_root(root: &Path, excluded: &HashSet<(u64, u64)>, scan: &mut Scan) {
 impl Scan {
     /// Count and name a skipped entry.
     fn skip(&mut self, rel_path: String, reason: SkipReason) {
-        let count = match reason {
-            SkipReason::UnsupportedFormat => &mut self.skipped.other_format,
-            SkipReason::Hidden => &mut self.skipped.hidden,
-            SkipReason::Temporary => &mut self.skipped.temporary,
-            SkipReason::NotAFile => &mut self.skipped.not_a_file,
-            SkipReason::Duplicate => &mut self.skipped.duplicate,
-        };
-        *count += 1;
+        self.skipped.count(reason);
         self.skipped_files.push(SkippedFile { rel_path, reason });
     }
 }

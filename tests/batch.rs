@@ -203,6 +203,10 @@ fn killed_runs_resume_to_the_same_output_as_a_clean_run() {
 fn shards_merged_equal_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let input = mixed(dir.path(), 12);
+    // Entries the walk skips are named in every shard's manifest; the
+    // merge names and counts them once.
+    std::fs::write(input.join(".DS_Store"), "x").unwrap();
+    std::fs::write(input.join("budget.xlsx"), "x").unwrap();
     let whole = dir.path().join("whole");
     ingest_ok(&input, &whole, &[]);
     let n = 3;
@@ -221,26 +225,43 @@ fn shards_merged_equal_one_run() {
         parts.push(out);
     }
     let expected = outputs(&whole);
+    let with_record = expected.1.iter().filter(|l| l["status"] != "skipped");
     assert_eq!(
         total,
-        expected.1.len(),
+        with_record.count(),
         "shards cover the corpus exactly once"
     );
 
     let merged = dir.path().join("merged");
-    let status = Command::new(BIN)
+    let out = Command::new(BIN)
         .arg("merge")
         .args(&parts)
         .arg("--out")
         .arg(&merged)
-        .arg("--quiet")
-        .status()
+        .output()
         .unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(0));
     assert_well_formed(&merged);
     let got = outputs(&merged);
     assert!(got.0 == expected.0, "merged records.jsonl equals one run");
     assert_eq!(got.1, expected.1, "merged manifest equals one run");
+
+    // The merge's summary counts what one run counts, and says it merged
+    // (not "0 processed, 26 unchanged").
+    let (one, all) = (summary(&whole), summary(&merged));
+    for key in ["files", "status", "errors", "pages", "tables", "skipped"] {
+        assert_eq!(all[key], one[key], "merged summary's {key}");
+    }
+    assert_eq!(all["skipped"]["hidden"], 1);
+    assert_eq!(all["skipped"]["other_format"], 1);
+    assert_eq!(all["merged_from"], n);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let files = one["files"].as_u64().unwrap();
+    assert!(
+        stderr.contains(&format!("{files} files merged from {n} folders in")),
+        "merge summary: {stderr}"
+    );
+    assert!(!stderr.contains("processed"), "merge summary: {stderr}");
 
     // The merged folder is a valid state for an incremental run: nothing to do.
     ingest_ok(&input, &merged, &[]);

@@ -42,9 +42,10 @@ pub fn merge(
         AtomicFile::create(target, manifest::MANIFEST_FILE).map_err(output_err(&manifest_path))?;
     merge_manifests(outs, observer, |entry| {
         summary.add(entry);
+        summary.add_skipped(entry);
         manifest::write_line(&mut manifest_out, entry).map_err(output_err(&manifest_path))
     })?;
-    summary.unchanged = summary.files;
+    summary.merged_from = outs.len() as u64;
 
     let records_path = target.join(RECORDS_FILE);
     let mut records_out =

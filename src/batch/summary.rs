@@ -3,7 +3,7 @@
 //! `OUT/run.json`, which describes the run that wrote the folder.
 
 use super::manifest::{Entry, EntryStatus};
-use crate::walk::Skipped;
+use crate::walk::{SkipReason, Skipped};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -39,6 +39,9 @@ pub struct Summary {
     pub unchanged: u64,
     /// Entries the walk skipped, by reason.
     pub skipped: Skipped,
+    /// For a merge: the number of folders merged (0 for a run).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub merged_from: u64,
     /// Warnings (symlink loops, unreadable folders, duplicate paths).
     pub warnings: u64,
     /// Inputs named for the run that did not exist (their earlier records
@@ -61,7 +64,8 @@ impl Summary {
                 self.removed += 1;
                 return;
             }
-            // Counted by the walk, in `skipped`.
+            // A run's walk counts these, in `skipped`; a merge counts
+            // them with `add_skipped`.
             EntryStatus::Skipped => return,
             _ => {}
         }
@@ -85,6 +89,16 @@ impl Summary {
         self.tables += u64::from(entry.tables);
     }
 
+    /// Count a `skipped` manifest line by its reason (for a merge, which
+    /// has no walk of its own).
+    pub fn add_skipped(&mut self, entry: &Entry) {
+        if entry.status == EntryStatus::Skipped
+            && let Some(reason) = entry.reason.as_deref().and_then(SkipReason::from_code)
+        {
+            self.skipped.count(reason);
+        }
+    }
+
     /// Whether an input named for the run does not exist or is of a
     /// format referat does not read.
     pub fn input_errors(&self) -> bool {
@@ -104,11 +118,19 @@ impl fmt::Display for Summary {
         } else {
             0.0
         };
-        writeln!(
-            f,
-            "{} files in {:.1} s: {} processed ({rate:.1}/s), {} unchanged, {} removed",
-            self.files, self.seconds, self.processed, self.unchanged, self.removed
-        )?;
+        if self.merged_from > 0 {
+            writeln!(
+                f,
+                "{} files merged from {} folders in {:.1} s, {} removed",
+                self.files, self.merged_from, self.seconds, self.removed
+            )?;
+        } else {
+            writeln!(
+                f,
+                "{} files in {:.1} s: {} processed ({rate:.1}/s), {} unchanged, {} removed",
+                self.files, self.seconds, self.processed, self.unchanged, self.removed
+            )?;
+        }
         for status in ["ok", "partial", "failed"] {
             let n = self.status.get(status).copied().unwrap_or(0);
             write!(f, "  {status:<8}{n:>8}")?;
@@ -140,6 +162,10 @@ impl fmt::Display for Summary {
         }
         Ok(())
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// "code n, code n", most frequent first.
