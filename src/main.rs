@@ -131,7 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let progress = Progress::new(Mode::detect(args.quiet));
             let summary = batch::merge(&args.inputs, &args.out, args.force, &progress)?;
             if !args.quiet {
-                eprint!("referat: merged {} folders: {summary}", args.inputs.len());
+                eprint!("referat: {summary}");
             }
             Ok(exit_code(&summary, args.strict))
         }

@@ -58,6 +58,18 @@ say "single run done"
 # Submit the recipe as a user would, from a folder of their own.
 mkdir -p "$work/submit"
 cd "$work/submit"
+# submit.sh refuses what would never run: a binary it cannot find, and more
+# CPUs per task than any node has (the tasks would pend for ever).
+if out=$(PATH=/usr/bin:/bin REFERAT= "$repo/deploy/slurm/submit.sh" "$work/corpus" "$work/results" 2>&1); then
+  fail "submit.sh without a referat binary submitted: $out"
+fi
+grep -q 'set REFERAT' <<<"$out" || fail "submit.sh without a binary: $out"
+if out=$(REFERAT="$referat" "$repo/deploy/slurm/submit.sh" --cpus 4096 "$work/corpus" "$work/results" 2>&1); then
+  fail "submit.sh --cpus 4096 submitted: $out"
+fi
+grep -q 'no node has more than' <<<"$out" || fail "submit.sh --cpus 4096: $out"
+[ -z "$(squeue -h)" ] || fail "a refused submission queued jobs"
+say "submit.sh refused a missing binary and --cpus 4096"
 submitted=$(REFERAT="$referat" "$repo/deploy/slurm/submit.sh" --shards 8 --cpus 1 \
   "$work/corpus" "$work/results")
 echo "$submitted" | sed 's/^/  submit.sh: /'
@@ -97,6 +109,14 @@ until [ "$(state "${jid}_$victim")" = FAILED ]; do
   sleep 0.5
 done
 "$referat" status "$work/results/shard-$victim" && fail "status calls a killed shard finished"
+# A merge that starts now (it would, had every other task ended) refuses
+# and says what to do.
+if out=$(REFERAT="$referat" RESULTS="$work/results" SHARDS=8 bash "$repo/deploy/slurm/merge.sbatch" 2>&1); then
+  fail "merge.sbatch merged with shard $victim unfinished"
+fi
+grep -q "shard-$victim.*unfinished" <<<"$out" && grep -q 'scontrol requeue' <<<"$out" \
+  || fail "merge.sbatch with shard $victim unfinished said: $out"
+[ ! -e "$work/results/all" ] || fail "merge.sbatch wrote results/all with a shard unfinished"
 scontrol requeue "${jid}_$victim"
 say "task ${jid}_$victim FAILED; requeued (scontrol requeue ${jid}_$victim)"
 
@@ -127,4 +147,20 @@ strip() { sed 's/"duration_ms":[0-9]*//' "$1"; }
 diff <(strip "$work/single/manifest.jsonl") <(strip "$work/results/all/manifest.jsonl") >/dev/null \
   || fail "merged manifest.jsonl differs from the single run's"
 say "merged records.jsonl byte-identical to the single run ($(wc -l <"$work/single/records.jsonl") records); manifests equal but for duration_ms"
+# The merge submitted again (what an operator does when the first one ran
+# too early) merges the same again.
+rm -rf "$work/results/all"
+again=$(REFERAT="$referat" "$repo/deploy/slurm/submit.sh" --merge --shards 8 --after "$jid" "$work/results")
+mid2=$(sed -n 's/^merge: job \([0-9]*\).*/\1/p' <<<"$again")
+[ -n "$mid2" ] || fail "submit.sh --merge printed no job id: $again"
+deadline=$((SECONDS + 120))
+until [ "$(state "$mid2")" = COMPLETED ]; do
+  [ $SECONDS -lt $deadline ] || fail "resubmitted merge job $mid2 is $(state "$mid2")"
+  sleep 0.5
+done
+cmp "$work/single/records.jsonl" "$work/results/all/records.jsonl" \
+  || fail "the resubmitted merge's records.jsonl differs from the single run's"
+grep -q 'merged from 8 folders' "$work/submit/referat-merge-$mid2.log" \
+  || fail "the merge summary does not say what it merged"
+say "resubmitted merge (submit.sh --merge) job $mid2 COMPLETED, records identical"
 say "passed in $((SECONDS - begin)) s"
