@@ -33,6 +33,7 @@ fn unavailable() -> Option<String> {
         "sbatch",
         "scontrol",
         "sinfo",
+        "pgrep",
     ]
     .into_iter()
     .filter(|cmd| {
@@ -45,7 +46,7 @@ fn unavailable() -> Option<String> {
     .collect();
     (!missing.is_empty()).then(|| {
         format!(
-            "{} not found (Debian packages slurm-wlm and munge)",
+            "{} not found (Debian packages slurm-wlm, munge and procps)",
             missing.join(", ")
         )
     })
