@@ -52,7 +52,9 @@ export RESULTS SHARDS=$shards
 submit_merge() {
   local dep=()
   [ -n "$1" ] && dep=(--dependency="afterany:$1" --kill-on-invalid-dep=no)
-  sbatch --parsable "${dep[@]}" "${@:2}" "$here/merge.sbatch"
+  local id
+  id=$(sbatch --parsable "${dep[@]}" "${@:2}" "$here/merge.sbatch")
+  echo "${id%%;*}"  # --parsable prints "id;cluster" on a federation
 }
 
 if [ "$merge_only" = 1 ]; then
@@ -79,12 +81,13 @@ fi
 # 3. Submit: the array, then the merge once every task has ended.
 export ARCHIVE
 jid=$(sbatch --parsable --array="0-$((shards - 1))" --cpus-per-task="$cpus" "$@" "$here/ingest.sbatch")
-jid=${jid%%;*}
-mid=$(submit_merge "$jid" "$@")
+jid=${jid%%;*}  # "id;cluster" on a federation
+mid=$(submit_merge "$jid" "$@") \
+  || die "array $jid is submitted, the merge is not; submit it with: $0 --merge --shards $shards --after $jid $RESULTS"
 cat <<MSG
 ingest: job array $jid, $shards tasks of $cpus CPUs -> $RESULTS/shard-0 … shard-$((shards - 1))
 merge:  job $mid, after every task of $jid has ended -> $RESULTS/all
-Shards:  $REFERAT status $RESULTS/shard-{0..$((shards - 1))}
+status: $REFERAT status $RESULTS/shard-{0..$((shards - 1))}
 A task that failed (or was cancelled, or ran out of memory) is not retried
 by Slurm. Requeue it and it resumes from its journal:
   scontrol requeue ${jid}_K
