@@ -121,13 +121,15 @@ scontrol requeue "${jid}_$victim"
 say "task ${jid}_$victim FAILED; requeued (scontrol requeue ${jid}_$victim)"
 
 # The merge waits for the requeued task, then runs.
-deadline=$((SECONDS + 600))
+deadline=$((SECONDS + 300))
 while :; do
   s=$(state "$mid")
   case $s in
     COMPLETED) break ;;
     FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL) fail "merge job $mid ended $s" ;;
   esac
+  scontrol show job "$mid" | grep -q 'Reason=DependencyNeverSatisfied' \
+    && fail "merge job $mid is stranded: DependencyNeverSatisfied"
   [ $SECONDS -lt $deadline ] || fail "merge job $mid still $s"
   sleep 1
 done
