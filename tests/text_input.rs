@@ -245,3 +245,83 @@ fn a_batch_refuses_files_past_their_size_limit_with_their_hash_and_size() {
     // Unchanged, they are not processed again.
     assert_eq!(run().unchanged, 2);
 }
+
+/// (label, raw cells, role) of each row of a table.
+fn rows(table: &referat::record::Table) -> Vec<(String, Vec<String>, String)> {
+    table
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.label.clone(),
+                r.cells
+                    .iter()
+                    .map(|c| c.as_ref().map_or(String::new(), |c| c.raw.clone()))
+                    .collect(),
+                serde_json::to_value(r.role)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Text whose tables are set in columns with spaces (as `pdftotext -layout`
+/// writes them) or as markdown: both are read as tables, with the values
+/// and totals printed in `fixtures/layouts/columns-da.txt`; the justified
+/// paragraph above them, double spaces and numbers and all, stays prose.
+#[test]
+fn tables_set_with_spaces_or_markdown_pipes_are_tables() {
+    let bytes = std::fs::read("fixtures/layouts/columns-da.txt").unwrap();
+    let record = ingest(&bytes, &Options::default());
+    let item = &record.items[0];
+    assert_eq!(item.case_number.as_deref(), Some("00.30.14-S00-2-26"));
+    assert_eq!(item.tables.len(), 2, "{:#?}", item.tables);
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let row = |label: &str, cells: &[&str], role: &str| (label.to_string(), s(cells), role.into());
+
+    let spaced = &item.tables[0];
+    assert_eq!(
+        spaced.caption.as_deref(),
+        Some("Tabel 1. Forventet forbrug, 1.000 kr. (2026 p/l)")
+    );
+    assert_eq!(spaced.columns, s(&["Budget", "Forbrug", "Afvigelse"]));
+    assert_eq!(
+        rows(spaced),
+        [
+            row("Natur", &["4.500", "4.120", "-380"], "data"),
+            row("Klima", &["2.300", "2.410", "110"], "data"),
+            row("I alt", &["6.800", "6.530", "-270"], "total"),
+        ]
+    );
+    assert_eq!(spaced.checks.len(), 3);
+    assert!(spaced.checks.iter().all(|c| c.ok), "{:?}", spaced.checks);
+
+    let markdown = &item.tables[1];
+    assert_eq!(markdown.columns, s(&["2026", "2027"]));
+    assert_eq!(
+        rows(markdown),
+        [
+            row("Stier i Ådalen", &["1.200", "800"], "data"),
+            row("Shelterpladser", &["450", "-"], "data"),
+            row("I alt", &["1.650", "800"], "total"),
+        ]
+    );
+    assert!(
+        markdown.checks.iter().all(|c| c.ok),
+        "{:?}",
+        markdown.checks
+    );
+
+    let prose = &item.sections[0].text;
+    assert!(
+        prose.starts_with("Udvalgets forventede forbrug for 2026 er opgjort i tabellen nedenfor,"),
+        "{prose}"
+    );
+    assert_eq!(
+        record.meeting.as_ref().unwrap().location.as_deref(),
+        Some("Mødelokale 3, Rådhuset")
+    );
+}

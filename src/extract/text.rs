@@ -12,8 +12,9 @@ use std::sync::LazyLock;
 /// Decode and clean a text file into lines.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, FileError> {
     let (text, mut warnings) = decode(bytes)?;
-    let lines = clean_lines(&text);
+    let mut lines = clean_lines(&text);
     drop(text);
+    tabulate(&mut lines);
     if lines.iter().all(|l| l.text.trim().is_empty()) {
         return Err(FileError::Empty);
     }
@@ -211,6 +212,93 @@ fn clean_line(raw: &str, number: u32) -> Line {
     }
 }
 
+/// Give the rows of plain-text tables `\t` between their cells, as the PDF
+/// path and tab-separated text write them: markdown rows (`| a | b |`,
+/// `|---|---:|`), and runs of lines whose columns are set apart by two or
+/// more spaces (`pdftotext -layout`, hand-typed minutes) when at least two
+/// lines of the run are mostly numbers after their label. Prose, even
+/// justified with double spaces, has too few numbers to be taken.
+pub fn tabulate(lines: &mut [Line]) {
+    for line in lines.iter_mut() {
+        if let Some(cells) = pipe_cells(&line.text) {
+            line.text = cells.join("\t");
+        }
+    }
+    let mut i = 0;
+    while i < lines.len() {
+        let end = (i..lines.len())
+            .find(|&j| {
+                space_cells(&lines[j].text).is_none_or(|c| c.len() < 2)
+                    || lines[j].heading.is_some()
+            })
+            .unwrap_or(lines.len());
+        if end > i + 1 {
+            let numeric = lines[i..end]
+                .iter()
+                .filter(|l| space_cells(&l.text).is_some_and(|c| mostly_numbers(&c)))
+                .count();
+            if numeric >= 2 {
+                tab_run(&mut lines[i..end]);
+            }
+        }
+        i = end.max(i + 1);
+    }
+}
+
+/// Write a run of space-aligned rows with tabs. A line indented past the
+/// run's labels (a header over the number columns) starts with an empty
+/// label cell.
+fn tab_run(run: &mut [Line]) {
+    let indent = |l: &Line| l.text.len() - l.text.trim_start().len();
+    let labels = run.iter().map(indent).min().unwrap_or(0);
+    for line in run {
+        let lead = if indent(line) > labels + 2 { "\t" } else { "" };
+        let cells = space_cells(&line.text).unwrap_or_default().join("\t");
+        line.text = format!("{lead}{cells}");
+    }
+}
+
+/// The cells of a markdown table row (`| a | b |`), or None.
+fn pipe_cells(text: &str) -> Option<Vec<String>> {
+    let inner = text.trim().strip_prefix('|')?.strip_suffix('|')?;
+    if !inner.contains('|') || text.contains('\t') {
+        return None;
+    }
+    Some(inner.split('|').map(|c| c.trim().to_string()).collect())
+}
+
+/// The cells of a line without tabs, split where two or more spaces stand
+/// between them; None for a line with tabs (already cells) or blank.
+fn space_cells(text: &str) -> Option<Vec<&str>> {
+    if text.contains('\t') || text.trim().is_empty() {
+        return None;
+    }
+    Some(
+        SPACES
+            .split(text.trim())
+            .filter(|c| !c.is_empty())
+            .collect(),
+    )
+}
+
+static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" {2,}| *\u{a0} *").unwrap());
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[-+−–]?\s?\d[\d.,]*\s?%?$|^[-–—]$").unwrap());
+
+fn is_number(cell: &str) -> bool {
+    NUMBER.is_match(cell.trim())
+}
+
+/// A row of numbers: after its label, at least half the cells are numbers.
+fn mostly_numbers(cells: &[&str]) -> bool {
+    let Some(first) = cells.first() else {
+        return false;
+    };
+    let rest = if is_number(first) { cells } else { &cells[1..] };
+    let numbers = rest.iter().filter(|c| is_number(c)).count();
+    numbers > 0 && numbers * 2 >= rest.len()
+}
+
 /// Write list bullets (`*`, `•`) the one way the contract wants: `- `.
 fn normalize_bullet(text: String) -> String {
     let lead = text.len() - text.trim_start_matches([' ']).len();
@@ -226,6 +314,51 @@ fn normalize_bullet(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tabulated(text: &str) -> Vec<String> {
+        let mut lines = clean_lines(text);
+        tabulate(&mut lines);
+        lines.into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn space_aligned_number_rows_become_cells() {
+        let got = tabulated(
+            "Tabel 2\n             2026     2027\nStier       1.200      800\nShelter       450        -\nI alt       1.650      800",
+        );
+        assert_eq!(
+            got,
+            [
+                "Tabel 2",
+                "\t2026\t2027",
+                "Stier\t1.200\t800",
+                "Shelter\t450\t-",
+                "I alt\t1.650\t800",
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_and_single_rows_stay_lines() {
+        let text = "Udvalget  har  i  2026  brugt  4.120  kr.\nog  forventer  i  2027  at  bruge  4.500\n\nMødested:     Rådhuset\nNatur     4.500\n\nKlima     2.300";
+        let got = tabulated(text);
+        assert!(got.iter().all(|l| !l.contains('\t')), "{got:?}");
+    }
+
+    #[test]
+    fn markdown_rows_become_cells() {
+        let got =
+            tabulated("| Anlæg | 2026 |\n|---|---:|\n| Stier | 1.200 |\nTekst | med | streger");
+        assert_eq!(
+            got,
+            [
+                "Anlæg\t2026",
+                "---\t---:",
+                "Stier\t1.200",
+                "Tekst | med | streger"
+            ]
+        );
+    }
 
     #[test]
     fn markdown_heading_and_bold_are_structure() {
