@@ -269,6 +269,10 @@ pub struct ItemWords {
     /// Titles (or title words) of closed items ("Lukket").
     #[serde(default)]
     pub closed_titles: Vec<String>,
+    /// Marks of public items printed where a title would be ("Sag nr. 7 -
+    /// Åben", the title on the next line).
+    #[serde(default)]
+    pub open_titles: Vec<String>,
     /// Labels before a case number ("Sagsnr.", "J.nr.").
     #[serde(default)]
     pub case_number_labels: Vec<String>,

@@ -194,6 +194,8 @@ fn layouts_no_profile_names_are_read_by_the_generic_grammar() {
         "kmd-2008-da",
         "skolebestyrelse-da",
         "forsyning-da",
+        "sagnr-aaben-da",
+        "behandling-da",
     ] {
         let r = layout_record(stem);
         assert_eq!(r.kind, Kind::Minutes, "{stem}");
@@ -212,7 +214,12 @@ fn layouts_no_profile_names_are_read_by_the_generic_grammar() {
 fn items_case_numbers_decisions_and_history_match_the_gold() {
     for (stem, _) in SYSTEMS
         .iter()
-        .chain(&[("beslutningsprotokol-da", ""), ("pkt-da", "")])
+        .chain(&[
+            ("beslutningsprotokol-da", ""),
+            ("pkt-da", ""),
+            ("sagnr-aaben-da", ""),
+            ("behandling-da", ""),
+        ])
     {
         let value = serde_json::to_value(layout_record(stem)).unwrap();
         let items = value["items"].as_array().unwrap();

@@ -24,6 +24,8 @@ const LAYOUTS: &[&str] = &[
     "kmd-2008-da",
     "skolebestyrelse-da",
     "forsyning-da",
+    "sagnr-aaben-da",
+    "behandling-da",
 ];
 
 #[test]

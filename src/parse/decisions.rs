@@ -40,11 +40,20 @@ fn prefix_form(text: &str, profile: &Profile) -> Option<DecisionHead> {
             ..Default::default()
         });
     }
+    // "Beslutning (Teknisk Udvalg, 05.05.2026):", "Beslutning, Byrådet, 05.05.2026".
+    let (rest, closing) = match rest.strip_prefix('(') {
+        Some(inner) => {
+            let (inner, after) = inner.split_once(')')?;
+            (inner.trim(), Some(after))
+        }
+        None => (rest.strip_prefix(',').map_or(rest, str::trim_start), None),
+    };
     let rest = phrase(&words.decision_body_fillers)
         .parse(rest)
         .map(|(r, _)| r.trim_start())
         .unwrap_or(rest);
     let (body, date, after) = body_and_date(rest, profile)?;
+    let after = closing.unwrap_or(after);
     if body
         .as_deref()
         .is_some_and(|b| !plausible_body(b) || b.contains(':'))
@@ -170,7 +179,9 @@ fn body_and_date<'a>(
         let start = at + rest[at..].find(token).unwrap_or(0);
         at = start + token.len();
         if let Some((date, after)) = date_at(&rest[start..], profile) {
-            let body = collapse(without_abbreviation(rest[..body_end].trim()));
+            let body = collapse(without_abbreviation(
+                rest[..body_end].trim().trim_end_matches(','),
+            ));
             return Some((
                 (!body.is_empty()).then(|| title_case_if_shouting(&body)),
                 date,
@@ -301,6 +312,20 @@ mod tests {
             d("Byrådets beslutning den 17.09.2025 Punkt 12 Godkendt."),
             head(Some("Byrådet"), Some("2025-09-17"), Some("Godkendt."))
         );
+        assert_eq!(
+            d("Beslutning (Teknik- og Miljøudvalget, 05.05.2026):"),
+            head(Some("Teknik- og Miljøudvalget"), Some("2026-05-05"), None)
+        );
+        assert_eq!(
+            d("Beslutning (Byrådet, 5. maj 2026): Godkendt."),
+            head(Some("Byrådet"), Some("2026-05-05"), Some("Godkendt."))
+        );
+        assert_eq!(
+            d("Beslutning, Økonomiudvalget, 12.03.2026"),
+            head(Some("Økonomiudvalget"), Some("2026-03-12"), None)
+        );
+        // A bracket that names no date is no decision heading of this form.
+        assert_eq!(d("Beslutning (se bilag)"), None);
     }
 
     #[test]

@@ -31,6 +31,10 @@ enum Role {
     History,
     /// The text under a line naming earlier treatment N.
     Treatment(usize),
+    /// The text under a line naming this meeting's treatment ("Teknisk
+    /// udvalg, 05.05.2026, pkt. 3:"): its decision when text stands
+    /// directly under the line, before any heading.
+    CurrentTreatment(DecisionHead),
 }
 
 /// One open section while walking an item's lines.
@@ -108,7 +112,11 @@ pub fn item(
         page: lines[0].page,
         line: lines[0].number,
     };
-    let (title, case_number, body_start) = head(lines, title, profile);
+    let marker = title_marker(&title, profile);
+    let (mut title, case_number, body_start) = head(lines, title, profile);
+    if let Some(closed) = marker {
+        title = title_after_marker(title, closed, profile);
+    }
     let today = meeting.date.clone().or_else(|| {
         lines
             .iter()
@@ -131,6 +139,7 @@ pub fn item(
         page: None,
         case_label: false,
     };
+    w.closed = marker == Some(true);
     for line in &lines[body_start..] {
         w.line(line);
     }
@@ -152,6 +161,17 @@ fn head(lines: &[Line], mut title: String, profile: &Profile) -> (String, Option
         .collect();
     let Some(at) = non_blank.iter().position(|&i| is_case(&lines[i]).is_some()) else {
         let mut start = 1;
+        // "Sag nr. 7 - Åben" with the title on the line under it.
+        if let Some(&i) = non_blank.first()
+            && title_marker(&title, profile).is_some()
+            && i <= 2
+            && title_part(&lines[i], profile)
+            && !lines[i].text.trim_end().ends_with(['.', ':'])
+        {
+            title.push(' ');
+            title.push_str(&collapse(&lines[i].text));
+            return (title, None, i + 1);
+        }
         if let Some(&i) = non_blank.first()
             && normalized(&lines[i].text) == normalized(&title)
             && !title.is_empty()
@@ -337,10 +357,15 @@ impl Walker<'_> {
         if current {
             self.blocks = true;
             self.context = Context::Current(t.body.clone(), t.date.clone());
+            let head = DecisionHead {
+                body: t.body,
+                date: t.date,
+                inline: None,
+            };
             self.push(Open::new(
                 Some(collapse(line.text.trim())),
                 SectionKind::Other,
-                Role::Plain,
+                Role::CurrentTreatment(head),
             ));
         } else {
             self.earlier(line, t);
@@ -398,7 +423,16 @@ impl Walker<'_> {
         next.earlier = matches!(self.context, Context::Earlier(_));
         next.line = next.heading.as_ref().map(|_| self.at);
         next.page = next.heading.as_ref().and(self.page);
-        let done = std::mem::replace(&mut self.open, next);
+        let mut done = std::mem::replace(&mut self.open, next);
+        if let Role::CurrentTreatment(head) = &done.role {
+            let decided = done.lines.iter().any(|l| !l.text.trim().is_empty());
+            done.role = if decided {
+                done.kind = SectionKind::Decision;
+                Role::Decision(head.clone())
+            } else {
+                Role::Plain
+            };
+        }
         self.sections.push(done);
     }
 
@@ -718,6 +752,36 @@ fn strip_attachment_label(text: &str, profile: &Profile) -> String {
     t.trim().to_string()
 }
 
+/// Some(closed) when the heading's title is only an open or closed mark
+/// ("Åben", "Lukket"): the title is then on the line under the heading.
+fn title_marker(title: &str, profile: &Profile) -> Option<bool> {
+    let items = &profile.items;
+    if is_phrase(title, &items.closed_titles) {
+        Some(true)
+    } else if is_phrase(title, &items.open_titles) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The title with the mark that stood in its place taken off; a mark with
+/// no title after it stays the title ("Lukket").
+fn title_after_marker(title: String, closed: bool, profile: &Profile) -> String {
+    let words = if closed {
+        &profile.items.closed_titles
+    } else {
+        &profile.items.open_titles
+    };
+    let rest = words
+        .iter()
+        .filter_map(|w| strip_phrase(&title, w))
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .min_by_key(|r| r.len());
+    rest.map_or(title.clone(), str::to_string)
+}
+
 /// Whether an item title marks a closed item ("Lukket", "Lukket punkt: …").
 fn is_closed(title: &str, profile: &Profile) -> bool {
     let words = &profile.items.closed_titles;
@@ -824,6 +888,40 @@ mod tests {
         );
         assert_eq!(d.text, "Godkendt.");
         assert_eq!(it.attachments, ["Kort over grunden", "Notat om salg"]);
+    }
+
+    #[test]
+    fn an_open_or_closed_mark_in_the_heading_takes_the_title_from_the_next_line() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("generic").unwrap();
+        let m = Meeting::default();
+        let closed = lines(&[
+            "Sag nr. 8 - Lukket",
+            "Elevsag",
+            "Journalnr.: 28.06.00-G01-12-26",
+        ]);
+        let it = item(&closed, 8, "Lukket".into(), &m, p);
+        assert_eq!(it.title, "Elevsag");
+        assert!(!it.public);
+        assert_eq!(it.case_number.as_deref(), Some("28.06.00-G01-12-26"));
+
+        let open = lines(&[
+            "Sag nr. 7 - Åben",
+            "Skolestruktur - høringssvar",
+            "",
+            "Beslutning",
+            "Drøftet.",
+        ]);
+        let it = item(&open, 7, "Åben".into(), &m, p);
+        assert_eq!(it.title, "Skolestruktur - høringssvar");
+        assert!(it.public);
+
+        // A closed item whose only title is the mark keeps it; the sentence
+        // under it is its text, not a title.
+        let bare = lines(&["Punkt 12: Lukket", "Sagen blev behandlet for lukkede døre."]);
+        let it = item(&bare, 12, "Lukket".into(), &m, p);
+        assert_eq!(it.title, "Lukket");
+        assert!(!it.public);
     }
 
     #[test]
