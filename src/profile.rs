@@ -34,6 +34,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../grammars/protokoll-sv.toml"),
     ),
     ("export-da", include_str!("../grammars/export-da.toml")),
+    (
+        "protokoll-se",
+        include_str!("../grammars/protokoll-se.toml"),
+    ),
 ];
 
 /// A problem with a profile file.
@@ -297,6 +301,10 @@ pub struct ItemWords {
     /// Marks before a bare number that make a line an item heading ("§" in "§ 39 Title").
     #[serde(default)]
     pub number_prefixes: Vec<String>,
+    /// An organ's abbreviation in capitals may stand before a number prefix
+    /// ("KS § 31"), as in Swedish protocols.
+    #[serde(default)]
+    pub organ_before_number: bool,
 }
 
 /// Section heading words of an agenda item.

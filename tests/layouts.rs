@@ -115,6 +115,7 @@ const SYSTEMS: &[(&str, &str)] = &[
     ("edoc-item-da", "edoc-da"),
     ("sbsys-da", "sbsys-da"),
     ("protokoll-sv", "protokoll-sv"),
+    ("protokoll-se", "protokoll-se"),
 ];
 
 fn layout_record(stem: &str) -> Record {
@@ -212,15 +213,12 @@ fn layouts_no_profile_names_are_read_by_the_generic_grammar() {
 
 #[test]
 fn items_case_numbers_decisions_and_history_match_the_gold() {
-    for (stem, _) in SYSTEMS
-        .iter()
-        .chain(&[
-            ("beslutningsprotokol-da", ""),
-            ("pkt-da", ""),
-            ("sagnr-aaben-da", ""),
-            ("behandling-da", ""),
-        ])
-    {
+    for (stem, _) in SYSTEMS.iter().chain(&[
+        ("beslutningsprotokol-da", ""),
+        ("pkt-da", ""),
+        ("sagnr-aaben-da", ""),
+        ("behandling-da", ""),
+    ]) {
         let value = serde_json::to_value(layout_record(stem)).unwrap();
         let items = value["items"].as_array().unwrap();
         let g = gold(stem);

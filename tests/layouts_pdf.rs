@@ -26,6 +26,7 @@ const LAYOUTS: &[&str] = &[
     "forsyning-da",
     "sagnr-aaben-da",
     "behandling-da",
+    "protokoll-se",
 ];
 
 #[test]

@@ -6,7 +6,7 @@
 //! candidates form a chain of rising numbers, and the chain with the most
 //! evidence (a heading word, a marked line, a case number under it) wins.
 
-use super::words::{case_number_line, collapse, phrase, strip_phrase};
+use super::words::{case_number_line, collapse, is_organ, phrase, strip_phrase};
 use crate::extract::Line;
 use crate::profile::Profile;
 use nom::Parser;
@@ -72,7 +72,7 @@ pub fn bare_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a s
     if words.number_marks.is_empty() && words.number_prefixes.is_empty() {
         return None;
     }
-    let text = line.text.trim();
+    let text = without_organ(line.text.trim(), profile);
     let title = phrase(&words.number_prefixes)
         .parse(text)
         .ok()
@@ -89,13 +89,14 @@ pub fn bare_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a s
         });
     let (number, title) = title?;
     let title = title.trim();
-    plausible_title(title).then_some((number, title))
+    // "§ 31   Dnr KS 2026/0112": the title is on a line of its own.
+    (plausible_title(title) && !is_case_number_line(title, profile)).then_some((number, title))
 }
 
 /// "§ 39" or "39 §" alone on a line.
 fn lone_number(line: &Line, profile: &Profile) -> Option<u32> {
     let words = &profile.items;
-    let text = line.text.trim();
+    let text = without_organ(line.text.trim(), profile);
     let after_prefix = phrase(&words.number_prefixes)
         .parse(text)
         .ok()
@@ -108,7 +109,34 @@ fn lone_number(line: &Line, profile: &Profile) -> Option<u32> {
             (n, rest)
         }
     };
-    (rest.trim().is_empty() && !words.number_prefixes.is_empty()).then_some(n)
+    let alone = rest.trim().is_empty() || is_case_number_line(rest, profile);
+    (alone && !words.number_prefixes.is_empty()).then_some(n)
+}
+
+/// "KS § 31" → "§ 31" where the profile allows an organ before the number.
+fn without_organ<'a>(text: &'a str, profile: &Profile) -> &'a str {
+    if !profile.items.organ_before_number {
+        return text;
+    }
+    match text.split_once(' ') {
+        Some((organ, rest))
+            if is_organ(organ)
+                && phrase(&profile.items.number_prefixes)
+                    .parse(rest.trim_start())
+                    .is_ok() =>
+        {
+            rest.trim_start()
+        }
+        _ => text,
+    }
+}
+
+/// The text is a case number with its label ("Dnr KS 2026/0112").
+fn is_case_number_line(text: &str, profile: &Profile) -> bool {
+    profile
+        .case_number_shapes()
+        .and_then(|shapes| case_number_line(text, &profile.items.case_number_labels, shapes))
+        .is_some()
 }
 
 /// A bare-number title: capitalised, not a sentence fragment or a TOC line.
@@ -280,6 +308,35 @@ mod tests {
 
     fn line(t: &str) -> Line {
         Line::plain(t)
+    }
+
+    #[test]
+    fn an_organ_before_the_paragraph_and_the_title_on_the_next_line() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("protokoll-se").unwrap();
+        let lines: Vec<Line> = [
+            "KS § 31   Dnr KS 2026/0112",
+            "",
+            "Årsredovisning 2025",
+            "",
+            "KS § 32",
+            "Motion om solceller",
+        ]
+        .iter()
+        .map(|t| line(t))
+        .collect();
+        let starts = item_starts(&lines, p);
+        let got: Vec<(u32, &str)> = starts
+            .iter()
+            .map(|s| (s.number, s.title.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [(31, "Årsredovisning 2025"), (32, "Motion om solceller")]
+        );
+        // Without the profile's permission an organ is no part of a heading.
+        let da = profiles.get("minutes-da").unwrap();
+        assert!(item_starts(&lines, da).is_empty());
     }
 
     #[test]

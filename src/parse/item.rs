@@ -114,6 +114,7 @@ pub fn item(
     };
     let marker = title_marker(&title, profile);
     let (mut title, case_number, body_start) = head(lines, title, profile);
+    let case_number = case_number.or_else(|| heading_case_number(&lines[0].text, profile));
     if let Some(closed) = marker {
         title = title_after_marker(title, closed, profile);
     }
@@ -199,6 +200,18 @@ fn head(lines: &[Line], mut title: String, profile: &Profile) -> (String, Option
     (title, None, 1)
 }
 
+/// A case number printed after its label on the heading line itself
+/// ("KS § 31   Dnr KS 2026/0112").
+fn heading_case_number(text: &str, profile: &Profile) -> Option<String> {
+    let shapes = profile.case_number_shapes()?;
+    let labels = &profile.items.case_number_labels;
+    text.match_indices(' ')
+        .map(|(at, _)| text[at..].trim_start())
+        .filter(|rest| labels.iter().any(|l| strip_phrase(rest, l).is_some()))
+        .find_map(|rest| case_number_line(rest, labels, shapes))
+        .map(str::to_string)
+}
+
 /// The case number a line carries, by the profile's labels and shapes.
 fn case_number_of<'t>(text: &'t str, profile: &Profile) -> Option<&'t str> {
     let shapes = profile.case_number_shapes()?;
@@ -271,6 +284,7 @@ impl Walker<'_> {
             let heading = Some(collapse(text.trim_end_matches(':')));
             self.push(Open::new(heading, SectionKind::Other, Role::History));
         } else if self.open.role != Role::History
+            && self.open.kind != SectionKind::Attachments
             && let Some(t) = treatment_line(text, self.profile)
         {
             self.treatment(line, t);

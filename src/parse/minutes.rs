@@ -91,6 +91,18 @@ fn closed_groups(lines: &[Line], from: usize, profile: &Profile) -> Vec<bool> {
         .collect()
 }
 
+/// The place in "Kommunhuset, sal Ekan, kl. 13.00–15.30": the text before
+/// the first time word, when there is text before it.
+fn place_before_time(value: &str, time_words: &[String]) -> Option<String> {
+    let lower = value.to_lowercase();
+    let at = time_words
+        .iter()
+        .filter_map(|w| lower.find(&format!(" {}", w.to_lowercase())))
+        .min()?;
+    let place = value.get(..at)?.trim().trim_end_matches(',').trim();
+    (!place.is_empty()).then(|| collapse(place))
+}
+
 /// Meeting metadata from the lines before the first item.
 fn meeting(head: &[Line], title: Option<&str>, header: &[String], profile: &Profile) -> Meeting {
     let w = &profile.meeting;
@@ -113,6 +125,13 @@ fn meeting(head: &[Line], title: Option<&str>, header: &[String], profile: &Prof
                 m.date = m.date.take().or(Some(d));
             }
             m.start_time = m.start_time.or_else(|| find_time(v, &w.time_words));
+            // "Plats och tid: Kommunhuset, sal Ekan, kl. 13.00": a label of
+            // both kinds, the place before the time.
+            if m.location.is_none()
+                && let Some(v) = labelled(text, &w.location_labels)
+            {
+                m.location = place_before_time(v, &w.time_words);
+            }
         } else if let Some(v) = labelled(text, &w.location_labels) {
             if !v.is_empty() && m.location.is_none() {
                 m.location = Some(collapse(v));

@@ -104,11 +104,25 @@ pub fn case_number_line<'a>(text: &'a str, labels: &[String], shapes: &Regex) ->
     if let Some(value) = labelled(t, labels) {
         return match find_case_number(value, shapes) {
             Some(n) if value.starts_with(n) => Some(n),
+            // "Dnr KS 2026/0112": the organ's abbreviation is part of it.
+            Some(n) if organ_before(value, n) => Some(&value[..value.find(n)? + n.len()]),
             // After a label, any number-like token is the case number as printed.
             _ => value.split_whitespace().next().filter(|v| is_reference(v)),
         };
     }
     find_case_number(t, shapes).filter(|n| n.len() == t.trim_end_matches('.').len())
+}
+
+/// An organ's abbreviation in capitals ("KS", "BUN", "SBN").
+pub fn is_organ(token: &str) -> bool {
+    (2..=8).contains(&token.chars().count()) && token.chars().all(char::is_uppercase)
+}
+
+/// `value` is an organ's abbreviation, a space, then the number `n`.
+fn organ_before(value: &str, n: &str) -> bool {
+    value
+        .split_once(' ')
+        .is_some_and(|(organ, rest)| is_organ(organ) && rest.trim_start().starts_with(n))
 }
 
 /// A token that can be a journal number after its label: at least four
@@ -379,6 +393,9 @@ mod tests {
         assert_eq!(line("2024"), None);
         assert_eq!(line("14-06-2021"), None);
         assert_eq!(line("2025-2028"), None);
+        // Swedish: the organ's abbreviation belongs to the number.
+        assert_eq!(line("Dnr KS 2026/0112"), Some("KS 2026/0112"));
+        assert_eq!(line("Dnr Ks 2026/0112"), None, "an organ is in capitals");
         assert_eq!(
             find_case_number("jf. sag 19/25138, se bilag", shapes),
             Some("19/25138")
