@@ -193,12 +193,17 @@ const FRONT_LINES: usize = 12;
 /// "Tirsdag den 16. september 2025" / "Kl. 17:00" / "Byrådssalen, Rådhuset").
 fn unlabelled(m: &mut Meeting, head: &[Line], profile: &Profile) {
     let w = &profile.meeting;
+    // A letterhead set in two columns ("NORRVIKS KOMMUN   PROTOKOLL") is
+    // read column by column.
     let front: Vec<&str> = head
         .iter()
         .map(|l| l.text.trim())
         .filter(|t| !t.is_empty())
         .take_while(|t| !is_phrase(t, &profile.toc.headings))
         .take(FRONT_LINES)
+        .flat_map(|t| t.split(['\t']).flat_map(|c| c.split("   ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
         .collect();
     if m.date.is_none() {
         m.date = front

@@ -188,10 +188,19 @@ fn title(lines: &[Line], header: &[String], profile: &Profile) -> Option<String>
         c.split_whitespace().count() <= HEADER_TITLE_WORDS && phrase(prefixes)(c.as_str()).is_ok()
     });
     let letterhead = |t: &&String| minutes::is_letterhead(t, profile);
+    // A letterhead in two columns: "NORRVIKS KOMMUN   SAMMANTRÄDESPROTOKOLL".
+    let column_cell = lines
+        .iter()
+        .take(TITLE_LINES)
+        .map(|l| cells(&l.text))
+        .filter(|c| c.len() > 1)
+        .flatten()
+        .find(|c| phrase(prefixes)(c.as_str()).is_ok());
     candidates
         .iter()
         .find(titled)
         .cloned()
+        .or(column_cell)
         .or(header_cell)
         .or_else(|| candidates.iter().find(|t| !letterhead(t)).cloned())
         .or_else(|| candidates.first().cloned())
