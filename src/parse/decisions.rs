@@ -324,6 +324,10 @@ mod tests {
             d("Beslutning, Økonomiudvalget, 12.03.2026"),
             head(Some("Økonomiudvalget"), Some("2026-03-12"), None)
         );
+        assert_eq!(
+            d("Beslutning truffet i Byrådet den 22. april 2026:"),
+            head(Some("Byrådet"), Some("2026-04-22"), None)
+        );
         // A bracket that names no date is no decision heading of this form.
         assert_eq!(d("Beslutning (se bilag)"), None);
     }

@@ -62,6 +62,11 @@ pub fn worded_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a
 fn starts_title(text: &str) -> bool {
     let t = text.trim_start();
     let t = t.strip_prefix(['-', '–']).map_or(t, str::trim_start);
+    // "Punkt 3 (Lukket) Køb af ejendom": a mark in brackets, then the title.
+    let t = t
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'))
+        .map_or(t, |(_, after)| after.trim_start());
     t.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
 }
 
@@ -352,6 +357,10 @@ mod tests {
             Some((2, "Lukket"))
         );
         assert_eq!(worded_heading(&line("Punkt 6 er vigtigt"), p), None);
+        assert_eq!(
+            worded_heading(&line("Punkt 3 (Lukket) Køb af ejendom"), p),
+            Some((3, "(Lukket) Køb af ejendom"))
+        );
         assert_eq!(
             worded_heading(&line("Pkt. 4 Meddelelser"), p),
             Some((4, "Meddelelser"))

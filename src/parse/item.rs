@@ -112,7 +112,8 @@ pub fn item(
         page: lines[0].page,
         line: lines[0].number,
     };
-    let marker = title_marker(&title, profile);
+    let (title, bracketed) = bracketed_mark(title, profile);
+    let marker = title_marker(&title, profile).or(bracketed);
     let (mut title, case_number, body_start) = head(lines, title, profile);
     let case_number = case_number.or_else(|| heading_case_number(&lines[0].text, profile));
     if let Some(closed) = marker {
@@ -779,6 +780,23 @@ fn title_marker(title: &str, profile: &Profile) -> Option<bool> {
     }
 }
 
+/// "(Lukket) Køb af ejendom" → ("Køb af ejendom", Some(true)): an open or
+/// closed mark in brackets before the title.
+fn bracketed_mark(title: String, profile: &Profile) -> (String, Option<bool>) {
+    let Some((mark, rest)) = title
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'))
+        .map(|(m, r)| (m.trim(), r.trim()))
+    else {
+        return (title, None);
+    };
+    let closed = match title_marker(mark, profile) {
+        Some(closed) if !rest.is_empty() => closed,
+        _ => return (title, None),
+    };
+    (rest.to_string(), Some(closed))
+}
+
 /// The title with the mark that stood in its place taken off; a mark with
 /// no title after it stays the title ("Lukket").
 fn title_after_marker(title: String, closed: bool, profile: &Profile) -> String {
@@ -929,6 +947,32 @@ mod tests {
         let it = item(&open, 7, "Åben".into(), &m, p);
         assert_eq!(it.title, "Skolestruktur - høringssvar");
         assert!(it.public);
+
+        // "Punkt 3 (Lukket) Køb af ejendom", "Punkt 1 (Åben) Dagsorden".
+        let it = item(
+            &lines(&["Punkt 3 (Lukket) Køb af ejendom"]),
+            3,
+            "(Lukket) Køb af ejendom".into(),
+            &m,
+            p,
+        );
+        assert_eq!((it.title.as_str(), it.public), ("Køb af ejendom", false));
+        let it = item(
+            &lines(&["Punkt 1 (Åben) Dagsorden"]),
+            1,
+            "(Åben) Dagsorden".into(),
+            &m,
+            p,
+        );
+        assert_eq!((it.title.as_str(), it.public), ("Dagsorden", true));
+        let it = item(
+            &lines(&["Punkt 2 (se bilag) Budget"]),
+            2,
+            "(se bilag) Budget".into(),
+            &m,
+            p,
+        );
+        assert_eq!(it.title, "(se bilag) Budget", "only a mark is taken off");
 
         // A closed item whose only title is the mark keeps it; the sentence
         // under it is its text, not a title.
