@@ -426,6 +426,9 @@ pub struct ProposalWords {
     /// Endings that mark an unlisted word as a proposal type ("forslag").
     #[serde(default)]
     pub type_suffixes: Vec<String>,
+    /// Labels of a line naming the proposal's type ("Type: Reduktionsforslag").
+    #[serde(default)]
+    pub type_labels: Vec<String>,
     /// Label of the summary ("Kort resumé").
     #[serde(default)]
     pub summary_labels: Vec<String>,
@@ -450,6 +453,11 @@ pub struct ProposalWords {
     /// Words joining names in a list of administrations (" og ").
     #[serde(default)]
     pub name_joiners: Vec<String>,
+    /// Endings after which a word joiner (" og ") separates two names
+    /// ("Økonomiforvaltningen og Socialforvaltningen"); after other words
+    /// it is part of one ("Børn og Unge"). Empty: it always separates.
+    #[serde(default)]
+    pub joined_name_endings: Vec<String>,
 }
 
 /// A money unit as printed after a number.

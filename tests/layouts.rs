@@ -263,3 +263,61 @@ fn facts_the_text_shows_but_the_grammar_missed_are_reported() {
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     assert_eq!(r.status, referat::record::Status::Ok);
 }
+
+/// A budget catalogue that numbers its proposals by code ("Forslag nr.
+/// BUV-03: …") and names the type on a line of its own: the values below
+/// are those printed in `fixtures/layouts/katalog-kode-da.txt`.
+#[test]
+fn a_catalogue_of_coded_proposals_with_type_lines() {
+    let profiles = Profiles::load_dir(Path::new("grammars")).unwrap();
+    let path = "fixtures/layouts/katalog-kode-da.txt";
+    let extracted = referat::extract::extract_text(&std::fs::read(path).unwrap()).unwrap();
+    let r = build_record(source(path), extracted, &profiles);
+    assert_eq!(r.kind, Kind::BusinessCases);
+    let got: Vec<_> = r
+        .proposals
+        .iter()
+        .map(|p| {
+            (
+                p.code.as_deref(),
+                p.kind.as_deref(),
+                p.title.as_str(),
+                p.presenting_administrations.clone(),
+                p.affected_administrations.clone(),
+            )
+        })
+        .collect();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("BUV-03"),
+                Some("Reduktionsforslag"),
+                "Reduktion af åbningstid i dagtilbud",
+                s(&["Børn og Unge"]),
+                s(&["Børn og Unge"])
+            ),
+            (
+                Some("TMU-01"),
+                Some("Udvidelsesforslag"),
+                "Flere cykelstier",
+                s(&["Teknik og Miljø"]),
+                s(&["Teknik og Miljø", "Børn og Unge"])
+            ),
+        ]
+    );
+    assert_eq!(
+        r.proposals[0].summary.as_deref(),
+        Some("Åbningstiden i kommunens daginstitutioner reduceres med en time om ugen.")
+    );
+    // Each proposal's economy table, its totals re-added.
+    for (p, rows) in r.proposals.iter().zip([2, 3]) {
+        assert_eq!(p.tables.len(), 1, "{}", p.title);
+        let t = &p.tables[0];
+        assert_eq!(t.columns, ["2027", "2028", "2029", "2030"]);
+        assert_eq!(t.rows.len(), rows);
+        assert_eq!(t.checks.len(), 4);
+        assert!(t.checks.iter().all(|c| c.ok), "{:?}", t.checks);
+    }
+}

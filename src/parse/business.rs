@@ -45,7 +45,16 @@ pub fn proposal_heading(text: &str, w: &ProposalWords) -> Option<ProposalHeading
     let (rest, _) = phrase(&w.heading_words).parse(text.as_str()).ok()?;
     let rest = rest.trim_start();
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits == 0 || digits > 3 {
+    if digits == 0 {
+        // "Forslag nr. BUV-03: Title": a code instead of a number.
+        let heading = coded_title(rest, w);
+        return heading
+            .code
+            .is_some()
+            .then_some(heading)
+            .filter(|h| !h.title.is_empty());
+    }
+    if digits > 3 {
         return None;
     }
     let number: u32 = rest[..digits].parse().ok()?;
@@ -62,9 +71,14 @@ pub fn proposal_heading(text: &str, w: &ProposalWords) -> Option<ProposalHeading
 fn coded_title(text: &str, w: &ProposalWords) -> ProposalHeading {
     let mut rest = text.trim();
     let mut code = None;
-    let token: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    // "HA01", "BUV-03", "TMU.2".
+    let token: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '.'))
+        .collect();
+    let token = token.trim_end_matches(['-', '.']).to_string();
     let is_code = token.len() >= 3
-        && token.len() <= 8
+        && token.len() <= 10
         && token.chars().any(|c| c.is_ascii_digit())
         && token.chars().next().is_some_and(char::is_uppercase)
         && token
@@ -168,7 +182,7 @@ fn read_labels(p: &mut Proposal, body: &[Line], profile: &Profile) {
         {
             let value = strip_label(text, &w.presenting_labels);
             let (para, used) = paragraph_from(value, &body[i + 1..], profile);
-            p.presenting_administrations = split_names(&assemble(&para, joiners), &w.name_joiners);
+            p.presenting_administrations = split_names(&assemble(&para, joiners), w);
             i += used;
         } else if labelled(first_cell, &w.affected_labels).is_some()
             && p.affected_administrations.is_empty()
@@ -177,6 +191,10 @@ fn read_labels(p: &mut Proposal, body: &[Line], profile: &Profile) {
             let (names, used) = affected_administrations(rest, &body[i + 1..], profile);
             p.affected_administrations = names;
             i += used;
+        } else if p.kind.is_none()
+            && let Some(kind) = labelled(first_cell, &w.type_labels).filter(|k| !k.is_empty())
+        {
+            p.kind = Some(collapse(kind));
         } else if labelled(first_cell, &w.payback_labels).is_some() {
             record_payback(
                 &mut p.payback_years,
@@ -195,7 +213,6 @@ fn read_labels(p: &mut Proposal, body: &[Line], profile: &Profile) {
 /// "Økonomiforvaltningen og Socialforvaltningen"). Returns the names and
 /// how many lines below were used.
 fn affected_administrations(rest: &str, below: &[Line], profile: &Profile) -> (Vec<String>, usize) {
-    let joiners = &profile.proposals.name_joiners;
     let mut cells: Vec<String> = rest.split('\t').map(str::to_string).collect();
     let mut used = 0;
     for next in below {
@@ -208,13 +225,13 @@ fn affected_administrations(rest: &str, below: &[Line], profile: &Profile) -> (V
         cells.extend(t.split('\t').map(str::to_string));
         used += 1;
     }
-    let names = ticked_names(&cells, joiners);
+    let names = ticked_names(&cells, &profile.proposals);
     if !names.is_empty() || used > 0 {
         return (names, used);
     }
     let (para, used) = paragraph_from(rest, below, profile);
     let lines: Vec<String> = para.iter().map(|l| l.text.clone()).collect();
-    (ticked_names(&lines, joiners), used)
+    (ticked_names(&lines, &profile.proposals), used)
 }
 
 /// The label's value plus continuation lines up to a blank line or another label.
@@ -270,10 +287,10 @@ fn strip_label<'a>(text: &'a str, labels: &[String]) -> &'a str {
 
 /// Names following ticked boxes (a box and its name may share a cell or sit
 /// in neighbouring cells); without boxes, every name counts.
-fn ticked_names(cells: &[String], joiners: &[String]) -> Vec<String> {
+fn ticked_names(cells: &[String], w: &ProposalWords) -> Vec<String> {
     let has_boxes = cells.iter().any(|c| c.contains([BOX_TICKED, BOX_EMPTY]));
     if !has_boxes {
-        return split_names(&collapse(&cells.join(" ")), joiners);
+        return split_names(&collapse(&cells.join(" ")), w);
     }
     let first_token = cells
         .iter()
@@ -327,17 +344,28 @@ fn names_before_boxes(cells: &[String]) -> Vec<String> {
     names
 }
 
-/// Split "A og B-, C- og D" into names: a joiner after a hyphen is part of a compound.
-pub fn split_names(text: &str, joiners: &[String]) -> Vec<String> {
+/// Split "A og B-, C- og D" into names: a joiner after a hyphen is part of a
+/// compound, and a word joiner (" og ") after a name without one of the
+/// profile's name endings is part of that name ("Børn og Unge").
+pub fn split_names(text: &str, w: &ProposalWords) -> Vec<String> {
     let mut names = vec![text.trim().to_string()];
-    for j in joiners {
+    let endings = &w.joined_name_endings;
+    let ends_name = |prev: &str| {
+        let prev = prev.trim_end();
+        endings.is_empty()
+            || endings
+                .iter()
+                .any(|e| prev.to_lowercase().ends_with(&e.to_lowercase()))
+    };
+    for j in &w.name_joiners {
+        let word_joiner = j.trim().chars().all(char::is_alphabetic) && !j.trim().is_empty();
         names = names
             .into_iter()
             .flat_map(|n| {
                 let mut parts: Vec<String> = Vec::new();
                 for piece in n.split(j.as_str()) {
                     match parts.last_mut() {
-                        Some(prev) if prev.ends_with('-') => {
+                        Some(prev) if prev.ends_with('-') || (word_joiner && !ends_name(prev)) => {
                             prev.push_str(j);
                             prev.push_str(piece);
                         }
@@ -504,7 +532,7 @@ mod tests {
 
     #[test]
     fn names_split_but_compounds_stay() {
-        let j = words().name_joiners;
+        let j = words();
         assert_eq!(
             split_names(
                 "Socialforvaltningen og Beskæftigelses- og Integrationsforvaltningen",
@@ -525,6 +553,33 @@ mod tests {
                 "Økonomiforvaltningen (ØKF)"
             ]
         );
+        // Administrations named for their areas keep their "og".
+        assert_eq!(
+            split_names("Teknik og Miljø, Børn og Unge", &j),
+            vec!["Teknik og Miljø", "Børn og Unge"]
+        );
+    }
+
+    #[test]
+    fn proposals_with_a_code_and_a_type_line() {
+        let profiles = crate::profile::Profiles::builtin();
+        let p = profiles.get("business-cases-da").unwrap();
+        let lines: Vec<Line> = [
+            "Forslag nr. BUV-03: Reduktion af åbningstid i dagtilbud",
+            "Type: Reduktionsforslag",
+            "Fremstillende forvaltning: Børn og Unge",
+        ]
+        .iter()
+        .map(|t| Line::plain(t))
+        .collect();
+        let c = parse(&lines, p);
+        let got = &c.proposals[0].0;
+        assert_eq!(got.code.as_deref(), Some("BUV-03"));
+        assert_eq!(got.kind.as_deref(), Some("Reduktionsforslag"));
+        assert_eq!(got.title, "Reduktion af åbningstid i dagtilbud");
+        assert_eq!(got.presenting_administrations, ["Børn og Unge"]);
+        assert!(proposal_heading("Forslag nr. 12 Flere stier", &p.proposals).is_some());
+        assert!(proposal_heading("Forslag nr. se bilag", &p.proposals).is_none());
     }
 
     #[test]
@@ -564,7 +619,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         assert_eq!(
-            ticked_names(&cells, &words().name_joiners),
+            ticked_names(&cells, &words()),
             vec!["Økonomiforvaltningen", "Teknik- og Miljøforvaltningen"]
         );
         let after: Vec<String> = [
@@ -576,7 +631,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         assert_eq!(
-            ticked_names(&after, &[]),
+            ticked_names(&after, &ProposalWords::default()),
             vec!["Økonomiforvaltningen", "Kultur- og Fritidsforvaltningen"]
         );
     }
