@@ -328,6 +328,18 @@ mod tests {
             d("Beslutning truffet i Byrådet den 22. april 2026:"),
             head(Some("Byrådet"), Some("2026-04-22"), None)
         );
+        assert_eq!(
+            d("BESLUTNING I ØKONOMIUDVALGET DEN 12. MARTS 2026"),
+            head(Some("Økonomiudvalget"), Some("2026-03-12"), None)
+        );
+        assert_eq!(
+            d("Beslutning Økonomiudvalget 12. marts 2026"),
+            head(Some("Økonomiudvalget"), Some("2026-03-12"), None)
+        );
+        assert_eq!(
+            d("Beslutning af 12. marts 2026:"),
+            head(None, Some("2026-03-12"), None)
+        );
         // A bracket that names no date is no decision heading of this form.
         assert_eq!(d("Beslutning (se bilag)"), None);
     }

@@ -358,6 +358,10 @@ mod tests {
         );
         assert_eq!(worded_heading(&line("Punkt 6 er vigtigt"), p), None);
         assert_eq!(
+            worded_heading(&line("Punkt nr. 1: Regnskab 2025"), p),
+            Some((1, "Regnskab 2025"))
+        );
+        assert_eq!(
             worded_heading(&line("Punkt 3 (Lukket) Køb af ejendom"), p),
             Some((3, "(Lukket) Køb af ejendom"))
         );
