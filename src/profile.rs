@@ -305,6 +305,11 @@ pub struct ItemWords {
     /// ("KS § 31"), as in Swedish protocols.
     #[serde(default)]
     pub organ_before_number: bool,
+    /// A number and a title with only space or a tab between ("1 Title",
+    /// "1<tab>Title") start an item when a case number follows within a
+    /// few lines.
+    #[serde(default)]
+    pub spaced_number_with_case: bool,
 }
 
 /// Section heading words of an agenda item.

@@ -118,6 +118,17 @@ fn lone_number(line: &Line, profile: &Profile) -> Option<u32> {
     (alone && !words.number_prefixes.is_empty()).then_some(n)
 }
 
+/// "1 Title" or "1<tab>Title" where the profile allows it.
+fn spaced_number<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a str)> {
+    if !profile.items.spaced_number_with_case {
+        return None;
+    }
+    let (n, after) = leading_number(line.text.trim())?;
+    let title = after.strip_prefix([' ', '\t'])?.trim();
+    // A further tab makes it a table row ("1<tab>Drift<tab>500").
+    plausible_title(title).then_some((n, title))
+}
+
 /// "KS § 31" → "§ 31" where the profile allows an organ before the number.
 fn without_organ<'a>(text: &'a str, profile: &Profile) -> &'a str {
     if !profile.items.organ_before_number {
@@ -180,6 +191,12 @@ fn candidate(lines: &[Line], i: usize, line: &Line, profile: &Profile) -> Option
         Some((n, t)) => (n, t, WORDED),
         None => match bare_heading(line, profile) {
             Some((n, t)) => (n, t, BARE),
+            None if spaced_number(line, profile).is_some()
+                && case_number_follows(lines, i, profile) =>
+            {
+                let (n, t) = spaced_number(line, profile)?;
+                (n, t, BARE)
+            }
             None => {
                 // "§ 39" on its own line, the title on the next (Dynasty).
                 let n = lone_number(line, profile)?;
@@ -342,6 +359,38 @@ mod tests {
         // Without the profile's permission an organ is no part of a heading.
         let da = profiles.get("minutes-da").unwrap();
         assert!(item_starts(&lines, da).is_empty());
+    }
+
+    #[test]
+    fn a_number_and_a_title_apart_by_space_need_a_case_number_below() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("generic").unwrap();
+        let with_case: Vec<Line> = [
+            "1\tGodkendelse af dagsorden",
+            "Sagsnr.: 26/4001",
+            "",
+            "2 Tilskud til spillesteder",
+            "Sagsnr.: 26/4002",
+        ]
+        .iter()
+        .map(|t| line(t))
+        .collect();
+        let got: Vec<(u32, String)> = item_starts(&with_case, p)
+            .into_iter()
+            .map(|s| (s.number, s.title))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "Godkendelse af dagsorden".to_string()),
+                (2, "Tilskud til spillesteder".to_string())
+            ]
+        );
+        let prose: Vec<Line> = ["2 Tilskud blev givet i 2025", "og mere tekst"]
+            .iter()
+            .map(|t| line(t))
+            .collect();
+        assert!(item_starts(&prose, p).is_empty());
     }
 
     #[test]
