@@ -396,6 +396,17 @@ mod tests {
         // Swedish: the organ's abbreviation belongs to the number.
         assert_eq!(line("Dnr KS 2026/0112"), Some("KS 2026/0112"));
         assert_eq!(line("Dnr Ks 2026/0112"), None, "an organ is in capitals");
+        let se = profiles.get("protokoll-se").unwrap();
+        let se_line = |t| {
+            case_number_line(
+                t,
+                &se.items.case_number_labels,
+                se.case_number_shapes().unwrap(),
+            )
+        };
+        assert_eq!(se_line("Dnr KS 2026:45"), Some("KS 2026:45"));
+        assert_eq!(se_line("Diarienummer: KS/2026:123"), Some("KS/2026:123"));
+        assert_eq!(se_line("kl. 13:00"), None);
         assert_eq!(
             find_case_number("jf. sag 19/25138, se bilag", shapes),
             Some("19/25138")
