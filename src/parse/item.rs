@@ -201,12 +201,14 @@ fn head(lines: &[Line], mut title: String, profile: &Profile) -> (String, Option
     (title, None, 1)
 }
 
-/// A case number printed after its label on the heading line itself
-/// ("KS § 31   Dnr KS 2026/0112").
+/// A case number printed after its label in a column of the heading line
+/// itself ("KS § 31   Dnr KS 2026/0112"; a title that mentions "sag
+/// 21/1234" is not one).
 fn heading_case_number(text: &str, profile: &Profile) -> Option<String> {
     let shapes = profile.case_number_shapes()?;
     let labels = &profile.items.case_number_labels;
-    text.match_indices(' ')
+    text.match_indices(['\t', ' '])
+        .filter(|(at, gap)| *gap == "\t" || text[at + 1..].starts_with(' '))
         .map(|(at, _)| text[at..].trim_start())
         .filter(|rest| labels.iter().any(|l| strip_phrase(rest, l).is_some()))
         .find_map(|rest| case_number_line(rest, labels, shapes))
@@ -920,6 +922,19 @@ mod tests {
         );
         assert_eq!(d.text, "Godkendt.");
         assert_eq!(it.attachments, ["Kort over grunden", "Notat om salg"]);
+    }
+
+    #[test]
+    fn a_case_number_in_a_column_of_the_heading_line() {
+        let profiles = Profiles::builtin();
+        let p = profiles.get("generic").unwrap();
+        let col = |t: &str| heading_case_number(t, p);
+        assert_eq!(
+            col("KS § 31   Dnr KS 2026/0112").as_deref(),
+            Some("KS 2026/0112")
+        );
+        assert_eq!(col("31\tSagsnr.: 26/1234").as_deref(), Some("26/1234"));
+        assert_eq!(col("Punkt 4: Orientering om sag 21/1234"), None);
     }
 
     #[test]
