@@ -273,6 +273,10 @@ fn space_cells(text: &str) -> Option<Vec<&str>> {
     if text.contains('\t') || text.trim().is_empty() {
         return None;
     }
+    // Most lines have no wide gap: one cell, without the regular expression.
+    if !text.trim().contains("  ") && !text.contains('\u{a0}') {
+        return Some(vec![text.trim()]);
+    }
     Some(
         SPACES
             .split(text.trim())

@@ -6,7 +6,7 @@
 //! candidates form a chain of rising numbers, and the chain with the most
 //! evidence (a heading word, a marked line, a case number under it) wins.
 
-use super::words::{case_number_line, collapse, is_organ, phrase, strip_phrase};
+use super::words::{case_number_of, collapse, is_organ, phrase, strip_phrase};
 use crate::extract::Line;
 use crate::profile::Profile;
 use nom::Parser;
@@ -95,7 +95,7 @@ pub fn bare_heading<'a>(line: &'a Line, profile: &Profile) -> Option<(u32, &'a s
     let (number, title) = title?;
     let title = title.trim();
     // "§ 31   Dnr KS 2026/0112": the title is on a line of its own.
-    (plausible_title(title) && !is_case_number_line(title, profile)).then_some((number, title))
+    (plausible_title(title) && case_number_of(title, profile).is_none()).then_some((number, title))
 }
 
 /// "§ 39" or "39 §" alone on a line.
@@ -114,7 +114,7 @@ fn lone_number(line: &Line, profile: &Profile) -> Option<u32> {
             (n, rest)
         }
     };
-    let alone = rest.trim().is_empty() || is_case_number_line(rest, profile);
+    let alone = rest.trim().is_empty() || case_number_of(rest, profile).is_some();
     (alone && !words.number_prefixes.is_empty()).then_some(n)
 }
 
@@ -145,14 +145,6 @@ fn without_organ<'a>(text: &'a str, profile: &Profile) -> &'a str {
         }
         _ => text,
     }
-}
-
-/// The text is a case number with its label ("Dnr KS 2026/0112").
-fn is_case_number_line(text: &str, profile: &Profile) -> bool {
-    profile
-        .case_number_shapes()
-        .and_then(|shapes| case_number_line(text, &profile.items.case_number_labels, shapes))
-        .is_some()
 }
 
 /// A bare-number title: capitalised, not a sentence fragment or a TOC line.
@@ -191,22 +183,21 @@ fn candidate(lines: &[Line], i: usize, line: &Line, profile: &Profile) -> Option
         Some((n, t)) => (n, t, WORDED),
         None => match bare_heading(line, profile) {
             Some((n, t)) => (n, t, BARE),
-            None if spaced_number(line, profile).is_some()
-                && case_number_follows(lines, i, profile) =>
+            None => match spaced_number(line, profile)
+                .filter(|_| case_number_follows(lines, i, profile))
             {
-                let (n, t) = spaced_number(line, profile)?;
-                (n, t, BARE)
-            }
-            None => {
-                // "§ 39" on its own line, the title on the next (Dynasty).
-                let n = lone_number(line, profile)?;
-                let next = lines[i + 1..].iter().find(|l| !l.text.trim().is_empty())?;
-                let t = next.text.trim();
-                if !plausible_title(t) {
-                    return None;
+                Some((n, t)) => (n, t, BARE),
+                None => {
+                    // "§ 39" on its own line, the title on the next (Dynasty).
+                    let n = lone_number(line, profile)?;
+                    let next = lines[i + 1..].iter().find(|l| !l.text.trim().is_empty())?;
+                    let t = next.text.trim();
+                    if !plausible_title(t) {
+                        return None;
+                    }
+                    (n, t, BARE)
                 }
-                (n, t, BARE)
-            }
+            },
         },
     };
     if is_marked(line) {
@@ -228,14 +219,11 @@ fn candidate(lines: &[Line], i: usize, line: &Line, profile: &Profile) -> Option
 
 /// A case-number line within the next few non-blank lines.
 fn case_number_follows(lines: &[Line], i: usize, profile: &Profile) -> bool {
-    let Some(shapes) = profile.case_number_shapes() else {
-        return false;
-    };
     lines[i + 1..]
         .iter()
         .filter(|l| !l.text.trim().is_empty())
         .take(CASE_NUMBER_REACH)
-        .any(|l| case_number_line(&l.text, &profile.items.case_number_labels, shapes).is_some())
+        .any(|l| case_number_of(&l.text, profile).is_some())
 }
 
 /// The line just before or after is numbered too: a list.

@@ -7,7 +7,7 @@ use super::headings::{self, starts_with_any};
 use super::history::{section_entries, treatment_line};
 use super::outcome::classify;
 use super::text::assemble;
-use super::words::{self, case_number_line, collapse, is_phrase, strip_phrase};
+use super::words::{self, case_number_of, collapse, is_phrase, strip_phrase};
 use crate::extract::Line;
 use crate::profile::Profile;
 use crate::record::AttachmentLink;
@@ -205,20 +205,13 @@ fn head(lines: &[Line], mut title: String, profile: &Profile) -> (String, Option
 /// itself ("KS § 31   Dnr KS 2026/0112"; a title that mentions "sag
 /// 21/1234" is not one).
 fn heading_case_number(text: &str, profile: &Profile) -> Option<String> {
-    let shapes = profile.case_number_shapes()?;
     let labels = &profile.items.case_number_labels;
     text.match_indices(['\t', ' '])
         .filter(|(at, gap)| *gap == "\t" || text[at + 1..].starts_with(' '))
         .map(|(at, _)| text[at..].trim_start())
         .filter(|rest| labels.iter().any(|l| strip_phrase(rest, l).is_some()))
-        .find_map(|rest| case_number_line(rest, labels, shapes))
+        .find_map(|rest| case_number_of(rest, profile))
         .map(str::to_string)
-}
-
-/// The case number a line carries, by the profile's labels and shapes.
-fn case_number_of<'t>(text: &'t str, profile: &Profile) -> Option<&'t str> {
-    let shapes = profile.case_number_shapes()?;
-    case_number_line(text, &profile.items.case_number_labels, shapes)
 }
 
 /// A line that can continue a wrapped item title: short and no section heading.

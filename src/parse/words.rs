@@ -113,6 +113,12 @@ pub fn case_number_line<'a>(text: &'a str, labels: &[String], shapes: &Regex) ->
     find_case_number(t, shapes).filter(|n| n.len() == t.trim_end_matches('.').len())
 }
 
+/// The case number a line carries, by the profile's labels and shapes.
+pub fn case_number_of<'t>(text: &'t str, profile: &crate::profile::Profile) -> Option<&'t str> {
+    let shapes = profile.case_number_shapes()?;
+    case_number_line(text, &profile.items.case_number_labels, shapes)
+}
+
 /// An organ's abbreviation in capitals ("KS", "BUN", "SBN").
 pub fn is_organ(token: &str) -> bool {
     (2..=8).contains(&token.chars().count()) && token.chars().all(char::is_uppercase)
